@@ -1,0 +1,49 @@
+"""rosettagrad's single front door: every test, the conformance matrix, the bench.
+
+    nox                      every test session (what CI runs)
+    nox -s conformance       every port side by side against conformance/cases
+    nox -s bench             the benchmark against karpathy's micrograd
+
+Sessions run on the Python that runs nox; nox never downloads a Python. A
+session whose toolchain (cargo, node, julia) is missing skips and says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+
+nox.options.download_python = "never"
+nox.options.error_on_missing_interpreters = False
+# `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
+nox.options.sessions = ["lint", "python"]
+
+PYTHON_TEST = ["./python[test]"]
+RUFF = "ruff==0.17.6"
+
+
+def require(session: nox.Session, tool: str, what: str) -> str:
+    """The path of `tool`, or skip the session saying what is missing."""
+    path = shutil.which(tool)
+    if path is None:
+        session.skip(f"`{tool}` not found on PATH: {what} needs it, so this session did not run.")
+    return path
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over every Python file in the repo."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def python(session: nox.Session) -> None:
+    """The Python reference: install the package and run its tests."""
+    session.install(*PYTHON_TEST)
+    session.run("pytest", "python/tests", *session.posargs)
