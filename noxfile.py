@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
-nox.options.sessions = ["lint", "python"]
+nox.options.sessions = ["lint", "python", "regions"]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
@@ -47,3 +47,15 @@ def python(session: nox.Session) -> None:
     """The Python reference: install the package and run its tests."""
     session.install(*PYTHON_TEST)
     session.run("pytest", "python/tests", *session.posargs)
+
+
+# ---- side by side: region check, compare view, demo, site (tools/) ----
+
+PYGMENTS = "pygments==2.21.0"
+
+
+@nox.session
+def regions(session: nox.Session) -> None:
+    """Every existing port marks every concept once, non-empty (tests/test_regions.py)."""
+    session.install("pytest>=8,<10")
+    session.run("pytest", "tests/test_regions.py", *session.posargs)
