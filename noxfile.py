@@ -11,6 +11,7 @@ session whose toolchain (cargo, node, julia) is missing skips and says so.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -59,3 +60,9 @@ def regions(session: nox.Session) -> None:
     """Every existing port marks every concept once, non-empty (tests/test_regions.py)."""
     session.install("pytest>=8,<10")
     session.run("pytest", "tests/test_regions.py", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def compare(session: nox.Session) -> None:
+    """One concept's code in every port side by side: `nox -s compare -- tanh`."""
+    session.run(sys.executable, "tools/compare.py", *(session.posargs or ["--list"]))
