@@ -1,6 +1,6 @@
 """rosettagrad: micrograd's scalar autograd engine, the reference port.
 
-    from rosettagrad import Value, MLP, SGD, mse_loss
+from rosettagrad import Value, MLP, SGD, mse_loss
 """
 
 from .dot import to_dot

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from types import NotImplementedType
-from typing import Union
 
-Number = Union[int, float]
+Number = int | float
 
 # region: Value
 

@@ -106,6 +106,8 @@ class MLP(Module):
     ) -> None:
         if len(nouts) == 0:
             raise ValueError("MLP needs at least one layer: nouts is empty")
+        _check_activation(activation)
+        _check_activation(output_activation)
         rng: Uniform = random if seed is None else SplitMix64(seed)
         sizes = [nin, *nouts]
         acts = [activation] * (len(nouts) - 1) + [output_activation]

@@ -1,0 +1,70 @@
+"""The bench harness: report shape, ratios, and rows for impls that can't run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import run  # noqa: E402
+
+
+def test_quick_run_reports_every_requested_row(tmp_path):
+    report = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench/run.py"), "--quick", "--report", str(report),
+         "--impl", "python", "--workload", "moons", "--workload", "chain",
+         "--workload", "wide", "--workload", "memory"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(report.read_text())
+    assert set(data["machine"]) >= {"platform", "cpu", "cores"}
+    rows = {r["workload"]: r for r in data["results"]}
+    assert set(rows) == {"moons", "chain", "wide", "memory"}
+    for name in ("moons", "chain", "wide"):
+        r = rows[name]
+        assert r["error"] is None, r
+        assert 0 < r["min_s"] <= r["median_s"] <= r["max_s"]
+        assert r["ns_per_node"] == r["median_s"] / r["nodes"] * 1e9
+    assert rows["chain"]["nodes"] == 1000 + 2  # x, c and 1000 products
+    assert rows["wide"]["nodes"] == 4 * 1000 - 1  # 2n leaves, n products, n - 1 sums
+    assert rows["memory"]["rss_mb_100"] > 0 and rows["memory"]["rss_mb_1000"] > 0
+    assert "python" in proc.stdout and "moons" in proc.stdout
+
+
+def test_ratio_is_micrograds_median_over_the_impls():
+    results = [
+        run.row("micrograd", "moons", median_s=2.0),
+        run.row("python", "moons", median_s=0.5),
+        run.row("python", "chain", median_s=0.5),
+        run.row("rust", "moons", error="unavailable: `cargo` not found on PATH"),
+    ]
+    run.add_ratios(results)
+    assert results[0]["ratio_vs_micrograd"] == 1.0
+    assert results[1]["ratio_vs_micrograd"] == 4.0
+    assert results[2]["ratio_vs_micrograd"] is None  # no micrograd chain row to compare with
+    assert results[3]["ratio_vs_micrograd"] is None
+
+
+def test_missing_port_or_toolchain_is_an_error_row_not_a_dropped_one(tmp_path, monkeypatch):
+    missing = run.Impl("ghost", ["ghost-runner"], "ghost-tool", tmp_path / "nope.txt")
+    assert "not in this tree" in run.unavailable_reason(missing)
+    present = tmp_path / "here.txt"
+    present.write_text("")
+    no_tool = run.Impl("ghost", ["ghost-runner"], "ghost-tool-xyz", present)
+    assert "`ghost-tool-xyz` not found" in run.unavailable_reason(no_tool)
+
+
+def test_a_failing_runner_becomes_the_rows_error(tmp_path):
+    failing = run.Impl(
+        "boom", [sys.executable, "-c", "import sys; sys.exit('RecursionError: deep')"],
+        "python", tmp_path,
+    )  # fmt: skip
+    r = run.measure(failing, "chain", [])
+    assert r["error"] == "exit 1: RecursionError: deep"
+    assert r["median_s"] is None
