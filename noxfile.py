@@ -47,7 +47,16 @@ def lint(session: nox.Session) -> None:
 def python(session: nox.Session) -> None:
     """The Python reference: install the package and run its tests."""
     session.install(*PYTHON_TEST)
-    session.run("pytest", "python/tests", *session.posargs)
+    session.run("pytest", "python/tests", "bench/tests", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (DESIGN §5): every available port against micrograd 0.1.0, in one run."""
+    session.install("./python", "micrograd==0.1.0")
+    if shutil.which("cargo") and (ROOT / "rust/pyproject.toml").exists():
+        session.install("./rust")  # the rust-py and rust-py-ops rows
+    session.run("python", "bench/run.py", *session.posargs)
 
 
 # ---- side by side: region check, compare view, demo, site (tools/) ----
