@@ -10,7 +10,6 @@ waiting for the cyclic garbage collector.
 from __future__ import annotations
 
 import math
-from types import NotImplementedType
 
 Number = int | float
 
@@ -171,20 +170,20 @@ class Value:
 
     # Reflected ops: a plain number on the left (2 * x, 1 - x, 1 / x).
     def __radd__(self, other: Number) -> Value:
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else other + self
+        left = _operand(other)
+        return NotImplemented if left is NotImplemented else left + self
 
     def __rsub__(self, other: Number) -> Value:
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else other - self
+        left = _operand(other)
+        return NotImplemented if left is NotImplemented else left - self
 
     def __rmul__(self, other: Number) -> Value:
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else other * self
+        left = _operand(other)
+        return NotImplemented if left is NotImplemented else left * self
 
     def __rtruediv__(self, other: Number) -> Value:
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else other / self
+        left = _operand(other)
+        return NotImplemented if left is NotImplemented else left / self
 
     def __rpow__(self, base: Number) -> Value:
         raise TypeError("number ** Value is not supported: the exponent must be an int or float")
@@ -196,13 +195,17 @@ def _as_float(x: object) -> float:
     raise TypeError(f"Value data must be an int or float, got {type(x).__name__}")
 
 
-def _operand(x: object) -> Value | NotImplementedType:
-    """A Value for an operand: Values as they are, numbers as new leaves."""
+def _operand(x: object) -> Value:
+    """A Value for an operand: Values as they are, numbers as new leaves.
+
+    Any other type gives NotImplemented, so Python raises its usual TypeError
+    naming both operand types.
+    """
     if isinstance(x, Value):
         return x
     if isinstance(x, (int, float)):
         return Value(float(x))
-    return NotImplemented
+    return NotImplemented  # type: ignore[no-any-return]  # typeshed types it as Any
 
 
 # IEEE 754 versions of the library functions: Python's math raises where IEEE

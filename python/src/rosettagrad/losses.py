@@ -68,7 +68,7 @@ def _rows(
         raise ValueError(f"got {len(predictions)} predictions but {len(targets)} targets")
     if len(predictions) == 0:
         raise ValueError("a loss needs at least one prediction, got 0")
-    rows = []
+    rows: list[tuple[Sequence[Value], Sequence[Number]]] = []
     for n, (y, t) in enumerate(zip(predictions, targets)):
         y_row = [y] if isinstance(y, Value) else list(y)
         t_row = list(t) if isinstance(t, Sequence) else [t]

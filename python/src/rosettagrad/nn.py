@@ -52,9 +52,13 @@ class Neuron(Module):
         act = self.b
         for wi, xi in zip(self.w, x):
             act = act + wi * xi
-        if self.activation == "linear":
-            return act
-        return getattr(act, self.activation)()
+        if self.activation == "tanh":
+            return act.tanh()
+        if self.activation == "relu":
+            return act.relu()
+        if self.activation == "sigmoid":
+            return act.sigmoid()
+        return act  # linear
 
     def parameters(self) -> list[Value]:
         return [*self.w, self.b]
@@ -114,9 +118,10 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], rng) for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        out: Value | list[Value] = list(x)  # type: ignore[arg-type]
+        layer_input: Sequence[Value | Number] = x
         for layer in self.layers:
-            out = layer(out if isinstance(out, list) else [out])
+            out = layer(layer_input)
+            layer_input = out if isinstance(out, list) else [out]
         return out
 
     def parameters(self) -> list[Value]:
