@@ -4,7 +4,7 @@
  *
  *     import { Value, MLP, SGD, mseLoss } from "rosettagrad";
  *
- * No runtime dependencies and no `node:` imports: the same files load in Node
+ * No runtime dependencies and no imports of Node built-ins: the same files load in Node
  * and, unbundled, in a browser with `<script type="module">`.
  */
 

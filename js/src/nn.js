@@ -135,6 +135,8 @@ export class MLP extends Module {
     }
     if (nouts.length === 0) throw new RangeError("MLP needs at least one layer: nouts is empty");
     checkSize("nin", nin);
+    checkActivation(activation); // even when no hidden layer uses it: a typo is still a typo
+    checkActivation(outputActivation);
     /** @type {Uniform} */
     const rng = seed === null || seed === undefined ? MATH_RANDOM : new SplitMix64(seed);
     const sizes = [nin, ...nouts];
