@@ -75,3 +75,10 @@ def regions(session: nox.Session) -> None:
 def compare(session: nox.Session) -> None:
     """One concept's code in every port side by side: `nox -s compare -- tanh`."""
     session.run(sys.executable, "tools/compare.py", *(session.posargs or ["--list"]))
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Same-seed training in every available port, loss per step side by side."""
+    session.install("./python")
+    session.run("python", "tools/demo.py", *session.posargs)
