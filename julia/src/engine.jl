@@ -214,5 +214,7 @@ function _pow(x::Float64, k::Float64)
     return x^k  # 0^-1 = Inf, (-0)^-1 = -Inf, overflow ±Inf: Julia agrees with C99
 end
 
-# log(0) = -Inf and log(NaN) = NaN in Julia already; only log(x < 0) throws.
-_log(x::Float64) = x < 0 ? NaN : log(x)
+function _log(x::Float64)
+    (x > 0 || isnan(x)) && return log(x)  # log(Inf) = Inf, log(NaN) = NaN
+    return x == 0 ? -Inf : NaN            # Julia throws DomainError for x < 0
+end

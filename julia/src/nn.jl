@@ -114,6 +114,8 @@ function MLP(nin::Integer, nouts;
              output_activation::Union{Symbol,AbstractString}=:linear,
              seed::Union{Nothing,Integer}=nothing)
     isempty(nouts) && throw(ArgumentError("MLP needs at least one layer: nouts is empty"))
+    _check_activation(activation)
+    _check_activation(output_activation)
     rng = seed === nothing ? nothing : SplitMix64(seed)
     sizes = Int[nin]
     append!(sizes, nouts)
