@@ -21,7 +21,7 @@ ROOT = Path(__file__).parent
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
-nox.options.sessions = ["lint", "python", "regions"]
+nox.options.sessions = ["lint", "python", "regions", "js"]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
@@ -48,6 +48,19 @@ def python(session: nox.Session) -> None:
     """The Python reference: install the package and run its tests."""
     session.install(*PYTHON_TEST)
     session.run("pytest", "python/tests", "bench/tests", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def js(session: nox.Session) -> None:
+    """The JavaScript port: npm ci, node --test (with headless Chromium), tsc --noEmit."""
+    require(session, "node", "the JavaScript port (js/)")
+    require(session, "npm", "the JavaScript port (js/)")
+    env = {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}  # Debian's chromium, never a download
+    with session.chdir(ROOT / "js"):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True, env=env)
+        tests = sorted(f"test/{p.name}" for p in (ROOT / "js/test").glob("*.test.js"))
+        session.run("node", "--test", *(session.posargs or tests), external=True, env=env)
+        session.run("node", "node_modules/typescript/bin/tsc", "--noEmit", "-p", ".", external=True)
 
 
 @nox.session
