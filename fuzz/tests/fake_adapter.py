@@ -1,0 +1,52 @@
+"""The Python adapter with one planted bug, so the fuzz and the shrinker have something to find.
+
+    python fuzz/tests/fake_adapter.py BUG describe|run IN.json
+
+BUG is one of:
+  relu0      relu'(0) = 1 (micrograd's own `(out.data > 0)` is right; this is the classic slip)
+  sub-const  `c - x` with a constant on the left computed as `x - c`
+  crash-log  the process aborts on any case that uses log (a port that dies, not one that errs)
+  none       no bug: agrees everywhere
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import rosettagrad.conformance as adapter
+from rosettagrad.engine import Value
+
+
+def plant(bug: str) -> None:
+    if bug == "relu0":
+        def relu(self: Value) -> Value:
+            x = self.data
+            out = x if x > 0 or x != x else 0.0
+            return Value(out, (self,), "relu", "", (1.0 if x >= 0 else 0.0,))
+
+        Value.relu = relu  # type: ignore[method-assign]
+    elif bug == "sub-const":
+        def rsub(self: Value, other: float) -> Value:
+            return self - other
+
+        Value.__rsub__ = rsub  # type: ignore[method-assign,assignment]
+    elif bug == "crash-log":
+        real_run = adapter.run
+
+        def run(engine: str, path: str) -> dict:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+            if any(op[1] == "log" for c in doc["cases"] for op in c.get("ops", [])):
+                os.abort()
+            return real_run(engine, path)
+
+        adapter.run = run
+    elif bug != "none":
+        raise SystemExit(f"unknown bug {bug!r}")
+
+
+if __name__ == "__main__":
+    plant(sys.argv[1])
+    sys.exit(adapter.main(sys.argv[2:]))
