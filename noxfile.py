@@ -21,7 +21,7 @@ ROOT = Path(__file__).parent
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
-nox.options.sessions = ["lint", "python", "regions", "js"]
+nox.options.sessions = ["lint", "python", "regions", "js", "julia", "parity"]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
@@ -61,6 +61,29 @@ def js(session: nox.Session) -> None:
         tests = sorted(f"test/{p.name}" for p in (ROOT / "js/test").glob("*.test.js"))
         session.run("node", "--test", *(session.posargs or tests), external=True, env=env)
         session.run("node", "node_modules/typescript/bin/tsc", "--noEmit", "-p", ".", external=True)
+
+
+JULIA_SYNTAX = ["tree-sitter==0.25.2", "tree-sitter-julia==0.23.1"]
+
+
+@nox.session
+def julia(session: nox.Session) -> None:
+    """The Julia port: Pkg.test() where `julia` is on PATH, else a syntax check of every .jl."""
+    if shutil.which("julia") is None:
+        session.install(*JULIA_SYNTAX)
+        session.run("python", "julia/syntax_check.py")
+        session.warn("`julia` not found on PATH: the Julia tests were NOT run (syntax check only).")
+        return
+    setup = 'using Pkg; Pkg.develop(path="julia"); Pkg.instantiate()'
+    session.run("julia", "--project=julia/conformance", "-e", setup, external=True)
+    session.run("julia", "--project=julia", "-e", "using Pkg; Pkg.test()", external=True)
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """Every public name of the Python reference exists in every port (tests/test_api_parity.py)."""
+    session.install("pytest>=8,<10")
+    session.run("pytest", "tests/test_api_parity.py", *session.posargs)
 
 
 @nox.session
