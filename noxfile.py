@@ -21,7 +21,7 @@ ROOT = Path(__file__).parent
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
-nox.options.sessions = ["lint", "python", "regions", "js", "julia", "parity"]
+nox.options.sessions = ["lint", "python", "regions", "js", "julia", "parity", "conformance_tests"]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
@@ -84,6 +84,30 @@ def parity(session: nox.Session) -> None:
     """Every public name of the Python reference exists in every port (tests/test_api_parity.py)."""
     session.install("pytest>=8,<10")
     session.run("pytest", "tests/test_api_parity.py", *session.posargs)
+
+
+CONFORMANCE_TOOLS = ["jsonschema==4.26.0", "./python"]
+GOLDEN_TOOLS = ["numpy>=1.26,<3", "autograd==1.9.1", "pytest>=8,<10"]
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Every port's adapter over conformance/cases: the matrix and conformance-report.json.
+
+    nox -s conformance -- [--impl NAME]... [--require NAME]... [--report PATH] [CASES_PATH ...]
+    The harness builds what a port needs (the rust-py wheel into this venv, the cargo binary,
+    Julia's environment); a port whose toolchain is missing shows as unavailable.
+    """
+    session.install(*CONFORMANCE_TOOLS)
+    session.run("python", "conformance/harness.py", *session.posargs)
+
+
+@nox.session
+def conformance_tests(session: nox.Session) -> None:
+    """The harness's own tests, and the goldens check: committed cases = a fresh generation."""
+    session.install(*CONFORMANCE_TOOLS, *GOLDEN_TOOLS)
+    session.run("python", "conformance/generate.py", "--check")
+    session.run("pytest", "conformance/tests", *session.posargs)
 
 
 @nox.session
