@@ -31,6 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_CASES = HERE / "cases"
+XFAIL_DIR = HERE / "expected-failures"
 PROTOCOL = 1
 STATUSES = ("pass", "fail", "error", "crash", "skip", "xfail", "xpass")
 BAD = ("fail", "error", "crash", "xpass")  # any of these fails the run
@@ -773,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in selected:
         impl = impls[name]
         status = statuses[name] = prepare(impl, args.timeout, args.build_timeout, log)
-        xfail_path = HERE / "expected-failures" / f"{name}.txt"
+        xfail_path = XFAIL_DIR / f"{name}.txt"
         xfail = read_expected_failures(xfail_path)
         if default_suite:
             for entry, (lineno, _) in xfail.items():
@@ -829,13 +830,15 @@ def main(argv: list[str] | None = None) -> int:
         if not s.available:
             print(f"  {n}: unavailable: {s.reason}")
         elif s.broken:
-            print(f"  {n}: BROKEN: {s.reason}")
+            print(f"  {n}: BROKEN (every case crashes): {s.reason}")
         else:
             print(f"  {n}: version {s.version}")
     bad = [r for r in results if r["status"] in BAD]
-    if bad:
-        print(f"\nFirst problems ({min(len(bad), 10)} of {len(bad)}):")
-        for r in bad[:10]:
+    # A broken impl's cases all crash for the one reason printed above: list them once.
+    shown = [r for r in bad if not (r["impl"] in statuses and statuses[r["impl"]].broken)]
+    if shown:
+        print(f"\nFirst problems ({min(len(shown), 10)} of {len(shown)}):")
+        for r in shown[:10]:
             print("\n".join(describe_failure(r)))
     missing = [n for n in args.require if not statuses[n].available]
     for n in missing:

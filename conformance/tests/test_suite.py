@@ -1,0 +1,130 @@
+"""The committed suite itself, the goldens-freshness comparison and the Python adapter."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import generate
+import harness
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_committed_suite_is_valid_and_big_enough():
+    suite = harness.load_suite([harness.DEFAULT_CASES], harness.registered_features())
+    assert [p.text() for p in suite.problems] == []
+    assert len(suite.cases) >= 150
+    kinds = Counter(c.kind for c in suite.cases)
+    assert set(kinds) == {"expr", "mlp", "train", "init"}, kinds
+    used = {f for c in suite.cases for f in c.data["features"]}
+    assert used == set(harness.registered_features()), "every feature is exercised"
+    for c in suite.cases:
+        assert len(c.data["description"]) >= 20, c.id
+        if c.kind == "train":
+            assert 5 <= c.data["steps"] <= 50, c.id
+    deep = [c for c in suite.cases if "graph.deep" in c.data["features"]]
+    assert deep and all(len(c.data["ops"]) >= 10_000 for c in deep)
+    seeds = {int(c.data["seed"]) for c in suite.cases if c.kind == "init"}
+    assert {2**64 - 1, 2**53 + 1} <= seeds
+
+
+def test_expected_failure_lists_name_known_impls():
+    for path in harness.XFAIL_DIR.glob("*.txt"):
+        assert path.stem in harness.known_impls(), path
+
+
+def copy_suite(tmp_path: Path) -> tuple[Path, dict]:
+    """The committed files as a 'fresh generation', and a copy to tamper with."""
+    cases = tmp_path / "cases"
+    shutil.copytree(harness.DEFAULT_CASES / "expr", cases / "expr")
+    fresh = {
+        p.relative_to(cases).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+        for p in cases.rglob("*.json")
+    }
+    return cases, fresh
+
+
+def tamper(cases: Path, name: str, case_id: str, change) -> None:
+    path = cases / name
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(next(c for c in doc["cases"] if c["id"] == case_id))
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_freshness_check_tolerates_rounding_and_catches_real_changes(tmp_path, monkeypatch):
+    cases, fresh = copy_suite(tmp_path)
+    monkeypatch.setattr(generate, "CASES", cases)
+    assert generate.check(fresh) == []
+
+    def nudge(c):  # 1 part in 1e14: within expr's 1e-12
+        c["expected"]["value"] *= 1 + 1e-14
+
+    tamper(cases, "expr/ops.json", "expr.tanh.basic", nudge)
+    assert generate.check(fresh) == []
+
+    def wreck(c):
+        c["expected"]["value"] += 1e-6
+
+    tamper(cases, "expr/ops.json", "expr.tanh.basic", wreck)
+    (problem,) = generate.check(fresh)
+    assert "expr.tanh.basic" in problem and "value" in problem
+
+    def edit_input(c):
+        c["inputs"]["x"] = 0.25
+
+    tamper(cases, "expr/ops.json", "expr.exp.basic", edit_input)
+    assert any("expr.exp.basic: inputs differ" in p for p in generate.check(fresh))
+    (cases / "expr" / "stale.json").write_text('{"description": "x", "cases": []}')
+    assert any("stale.json" in p for p in generate.check(fresh))
+
+
+def adapter(*args: str, stdin_file: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rosettagrad.conformance", *args],
+        capture_output=True,
+        text=True,
+        env={**harness.os.environ, **harness.python_env()},
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_python_adapter_describe_declares_every_feature():
+    out = adapter("describe")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["protocol"] == 1
+    assert info["implementation"]["name"] == "python"
+    assert sorted(info["features"]) == sorted(harness.registered_features())
+
+
+def test_python_adapter_bad_case_is_an_error_result_not_a_crash(tmp_path):
+    cases = [
+        {"id": "a.bad-op", "kind": "expr", "inputs": {"x": 1}, "ops": [["y", "zap", "x"]],
+         "output": "y"},
+        {"id": "a.undefined", "kind": "expr", "inputs": {"x": 1}, "ops": [["y", "add", "x", "q"]],
+         "output": "y"},
+        {"id": "a.shape", "kind": "mlp", "model": {"nin": 2, "nouts": [1], "activation": "tanh",
+         "output_activation": "linear"}, "parameters": [1.0], "inputs": [[1, 2]],
+         "targets": [[1]], "loss": {"name": "mse"}},
+        {"id": "a.ok", "kind": "expr", "inputs": {"x": "inf"}, "ops": [["y", "exp", "x"]],
+         "output": "y"},
+    ]  # fmt: skip
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"protocol": 1, "cases": cases}))
+    out = adapter("run", str(path), "--engine", "rosettagrad")
+    assert out.returncode == 0, out.stderr
+    results = {r["id"]: r for r in json.loads(out.stdout)["results"]}
+    assert results["a.bad-op"]["status"] == "error" and "zap" in results["a.bad-op"]["message"]
+    assert "before it is defined" in results["a.undefined"]["message"]
+    assert "3 parameters, case gives 1" in results["a.shape"]["message"]
+    assert results["a.ok"] == {
+        "id": "a.ok",
+        "status": "ok",
+        "actual": {"value": "inf", "grads": {"x": "inf", "y": 1.0}},
+    }
