@@ -32,8 +32,8 @@ export class Value {
   /** Internal: the parents and their local derivatives, in fixed fields (null for none). */
   _a: Value | null;
   _b: Value | null;
-  _da: number;
-  _db: number;
+  _da: number | null;
+  _db: number | null;
   /** Internal: the number of the last graph walk that visited this node. */
   _mark: number;
 

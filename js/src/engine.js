@@ -55,10 +55,14 @@ export class Value {
     this._a = null;
     /** @type {Value | null} second parent (null for a leaf or a unary op) */
     this._b = null;
-    /** d this / d _a */
-    this._da = 0;
-    /** d this / d _b */
-    this._db = 0;
+    // The local derivatives are null where there is no parent. Besides saying
+    // so, that keeps these fields "tagged" in V8: a derivative of 1, -1 or 0
+    // (add, sub, neg, relu) is then stored as a small integer, not in a boxed
+    // double of its own, and a smaller graph means less work for the GC.
+    /** @type {number | null} d this / d _a */
+    this._da = null;
+    /** @type {number | null} d this / d _b */
+    this._db = null;
     /** the number of the last graph walk that visited this node */
     this._mark = 0;
   }
@@ -71,8 +75,11 @@ export class Value {
 
   /** d this / d parent, one per parent. */
   get _localGrads() {
-    if (this._a === null) return [];
-    return this._b === null ? [this._da] : [this._da, this._db];
+    /** @type {number[]} */
+    const locals = [];
+    if (this._a !== null) locals.push(/** @type {number} */ (this._da));
+    if (this._b !== null) locals.push(/** @type {number} */ (this._db));
+    return locals;
   }
 
   toString() {
@@ -117,7 +124,7 @@ export class Value {
 
   // region: neg
   neg() {
-    return node(-this.data, "neg", this, -1, null, 0);
+    return node(-this.data, "neg", this, -1, null, null);
   }
   // endregion
 
@@ -133,7 +140,7 @@ export class Value {
     const x = this.data;
     // d(x^k)/dx = k·x^(k-1), pinned to exactly 0 for k = 0 (even where x^-1 is inf).
     const local = k === 0 ? 0 : k * ieeePow(x, k - 1);
-    return node(ieeePow(x, k), `**${k}`, this, local, null, 0);
+    return node(ieeePow(x, k), `**${k}`, this, local, null, null);
   }
   // endregion
 
@@ -141,35 +148,35 @@ export class Value {
   relu() {
     const x = this.data;
     const out = x > 0 || x !== x ? x : 0; // NaN passes through
-    return node(out, "relu", this, x > 0 ? 1 : 0, null, 0);
+    return node(out, "relu", this, x > 0 ? 1 : 0, null, null);
   }
   // endregion
 
   // region: tanh
   tanh() {
     const t = Math.tanh(this.data);
-    return node(t, "tanh", this, 1 - t * t, null, 0);
+    return node(t, "tanh", this, 1 - t * t, null, null);
   }
   // endregion
 
   // region: exp
   exp() {
     const e = Math.exp(this.data);
-    return node(e, "exp", this, e, null, 0);
+    return node(e, "exp", this, e, null, null);
   }
   // endregion
 
   // region: log
   log() {
     const x = this.data;
-    return node(Math.log(x), "log", this, 1 / x, null, 0); // log(0) = -inf, log(-1) = NaN
+    return node(Math.log(x), "log", this, 1 / x, null, null); // log(0) = -inf, log(-1) = NaN
   }
   // endregion
 
   // region: sigmoid
   sigmoid() {
     const s = 1 / (1 + Math.exp(-this.data));
-    return node(s, "sigmoid", this, s * (1 - s), null, 0);
+    return node(s, "sigmoid", this, s * (1 - s), null, null);
   }
   // endregion
 
@@ -192,9 +199,9 @@ export class Value {
       const v = topo[i];
       const a = v._a;
       if (a === null) continue;
-      a.grad += v._da * v.grad; // chain rule: 0 * inf stays NaN
+      a.grad += /** @type {number} */ (v._da) * v.grad; // chain rule: 0 * inf stays NaN
       const b = v._b;
-      if (b !== null) b.grad += v._db * v.grad;
+      if (b !== null) b.grad += /** @type {number} */ (v._db) * v.grad;
     }
     for (let i = 0; i < leaves.length; i++) {
       leaves[i].grad = leafGradsBefore[i] + leaves[i].grad;
@@ -254,7 +261,7 @@ export class Value {
  * @param {Value} a
  * @param {number} da
  * @param {Value | null} b
- * @param {number} db
+ * @param {number | null} db
  */
 function node(data, op, a, da, b, db) {
   const out = new Value(data);
