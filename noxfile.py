@@ -21,7 +21,16 @@ ROOT = Path(__file__).parent
 nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
-nox.options.sessions = ["lint", "python", "regions", "js", "julia", "parity", "conformance_tests"]
+nox.options.sessions = [
+    "lint",
+    "python",
+    "regions",
+    "js",
+    "julia",
+    "parity",
+    "site_test",
+    "conformance_tests",
+]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
@@ -135,6 +144,46 @@ def regions(session: nox.Session) -> None:
 def compare(session: nox.Session) -> None:
     """One concept's code in every port side by side: `nox -s compare -- tanh`."""
     session.run(sys.executable, "tools/compare.py", *(session.posargs or ["--list"]))
+
+
+SITE_DEPS = [PYGMENTS, "jsonschema==4.26.0", "./python"]
+
+
+def build_site(session: nox.Session, *args: str) -> None:
+    """npm deps of tools/ (WASM Graphviz, playwright-core), then tools/site/build.py."""
+    if shutil.which("npm"):
+        session.run("npm", "ci", "--prefix", "tools", "--no-audit", "--no-fund", external=True)
+    session.install(*SITE_DEPS)
+    session.run("python", "tools/site/build.py", *args)
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Build the teaching site into site/; `nox -s site -- --serve` serves it on 127.0.0.1."""
+    build_site(session, *session.posargs)
+
+
+def find_chromium() -> str | None:
+    for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(path).exists():
+            return path
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@nox.session
+def site_test(session: nox.Session) -> None:
+    """Build the site, then load every page in headless chromium and save screenshots."""
+    require(session, "node", "the site's browser test")
+    build_site(session, *session.posargs)
+    chromium = find_chromium()
+    if chromium is None:
+        session.skip(
+            "no chromium (/usr/bin/chromium or on PATH): the site was built but the browser "
+            "test did not run; install Debian's `chromium` (apt-get install chromium)"
+        )
+    session.run(
+        "node", "tools/site/browser_test.mjs", "site", env={"CHROMIUM": chromium}, external=True
+    )
 
 
 @nox.session

@@ -15,8 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
-import regions  # noqa: E402
-from regions import CONCEPTS, PORTS, Port, read_port  # noqa: E402
+import regions
+from regions import CONCEPTS, PORTS, Port, read_port
 
 EXISTING = regions.existing_ports()
 

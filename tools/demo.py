@@ -39,7 +39,9 @@ def run_with_progress(names: list[str] | None) -> tuple[dict, list[same_seed.Run
         start = time.perf_counter()
         stop = threading.Event()
 
-        def tick(i: int = i, name: str = impl.name, start: float = start) -> None:
+        def tick(
+            i: int = i, name: str = impl.name, start: float = start, stop: threading.Event = stop
+        ) -> None:
             while not stop.wait(0.2):
                 line = progress(i, len(impls), f"training {name:8}", time.perf_counter() - start)
                 sys.stderr.write("\r" + line)
@@ -88,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     case, runs = run_with_progress(args.impl)
     opt = case["optimizer"]
     print(
-        f"\nMLP(2, [16, 16, 1], relu, seed={same_seed.SEED}) on moons ({len(case['inputs'])} points), "
+        f"\nMLP(2, [16, 16, 1], relu, seed={same_seed.SEED}) on moons "
+        f"({len(case['inputs'])} points), "
         f"hinge + {case['loss']['l2']:g}·l2, SGD lr {opt['lr']:g}, {case['steps']} steps\n"
     )
     if any(r.ok for r in runs):

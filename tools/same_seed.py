@@ -27,7 +27,7 @@ from pathlib import Path
 from regions import ROOT
 
 sys.path.insert(0, str(ROOT / "conformance"))
-import harness  # noqa: E402  (the impl registry: how to find, build and run each adapter)
+import harness  # the impl registry: how to find, build and run each adapter
 
 MOONS = ROOT / "conformance" / "data" / "moons.json"
 SEED = 1337
@@ -148,7 +148,9 @@ def agreement(runs: list[Run], reference: str = "python") -> Agreement:
         if r is ref:
             continue
         pairs = [(f"step {k}", e, a) for k, (e, a) in enumerate(zip(ref.losses, r.losses))]
-        pairs += [(f"parameter {i}", e, a) for i, (e, a) in enumerate(zip(ref.parameters, r.parameters))]
+        pairs += [
+            (f"parameter {i}", e, a) for i, (e, a) in enumerate(zip(ref.parameters, r.parameters))
+        ]
         if len(r.losses) != len(ref.losses) or len(r.parameters) != len(ref.parameters):
             within = False
         for label, e, a in pairs:
@@ -159,11 +161,18 @@ def agreement(runs: list[Run], reference: str = "python") -> Agreement:
     return Agreement(worst, where, within, len(ok) - 1)
 
 
-def run_all(names: list[str] | None = None, log: Callable[[str], None] = print) -> dict:
-    """Every port's run of the same case, as the JSON the site stores and the demo prints."""
+def run_all(
+    names: list[str] | None = None, log: Callable[[str], None] = print, skip_build: bool = False
+) -> dict:
+    """Every port's run of the same case, as the JSON the site stores and the demo prints.
+
+    skip_build: the ports were just built (by a harness run in this process tree).
+    """
     case = make_case()
     runs = []
     for impl in impls(names):
+        if skip_build:
+            impl.build = None
         log(f"[{impl.name}] training")
         runs.append(run_impl(impl, case, log))
     return as_json(case, runs)
