@@ -22,7 +22,7 @@ message(e) = sprint(showerror, e)
 # Does `text` mention `n` as a whole number (not as part of a longer one)?
 mentions(text, n) = occursin(Regex("\\b$(n)\\b"), text)
 
-central_difference(f, x; h=1e-6) = (f(x + h) - f(x - h)) / (2h)
+central_difference(f, x; h=1e-6) = (f(x + h) - f(x - h)) / (2 * h)
 
 function value_and_grad(f, x0)
     x = Value(x0)
@@ -427,7 +427,7 @@ end
     @test outs isa Vector{Value} && length(outs) == 2
     params = [p.data for p in parameters(model)]
     for j in 1:2
-        w, b = params[4j-3:4j-1], params[4j]
+        w, b = params[(4 * j - 3):(4 * j - 1)], params[4 * j]
         act = b
         for i in 1:3
             act += w[i] * xs[i]
