@@ -28,8 +28,8 @@ nox.options.sessions = [
     "js",
     "julia",
     "parity",
-    "site_test",
     "conformance_tests",
+    "site_test",  # last: it reuses conformance-report.json when a conformance run wrote one
 ]
 
 PYTHON_TEST = ["./python[test]"]

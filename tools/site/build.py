@@ -391,6 +391,10 @@ def render_svgs(dots: dict[str, str]) -> tuple[dict[str, str], str | None]:
         return {}, "node is not on PATH, so the graphs (WASM Graphviz) were not drawn"
     if not (ROOT / "tools" / "node_modules" / "@viz-js" / "viz").is_dir():
         return {}, "tools/node_modules is missing: run `npm ci --prefix tools` (nox -s site does)"
+    # WASM Graphviz has no font files: it sizes text from built-in metrics of the PostScript
+    # fonts, and "monospace" is not one, so its boxes come out too narrow for the browser's
+    # monospace font. Courier is the PostScript monospace font: same widths, boxes that fit.
+    dots = {k: v.replace('fontname="monospace"', 'fontname="Courier"') for k, v in dots.items()}
     proc = subprocess.run(
         [node, str(HERE / "render_dot.mjs")],
         input=json.dumps(dots),
@@ -646,8 +650,9 @@ The last column compares each loss with the Python reference's loss at the same 
   <p id="status">loading…</p>
   <p><button id="toggle" type="button">pause</button>
      <button id="restart" type="button">restart</button></p>
-  <table class="runs"><thead><tr><th>step</th><th>loss (browser)</th><th>Python reference</th>
-  </tr></thead><tbody id="log"></tbody></table></div>
+  <p class="caption">solid: this browser · dashed: the Python reference</p>
+  <div class="log"><table class="runs"><thead><tr><th>step</th><th>loss (browser)</th>
+  <th>Python reference</th></tr></thead><tbody id="log"></tbody></table></div></div>
 </div>"""
 
 
