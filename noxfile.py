@@ -135,9 +135,9 @@ PYGMENTS = "pygments==2.21.0"
 
 @nox.session
 def regions(session: nox.Session) -> None:
-    """Every existing port marks every concept once, non-empty (tests/test_regions.py)."""
-    session.install("pytest>=8,<10")
-    session.run("pytest", "tests/test_regions.py", *session.posargs)
+    """Every existing port marks every concept once, non-empty; the tools/ that read them."""
+    session.install("pytest>=8,<10", "./python")
+    session.run("pytest", "tests/test_regions.py", "tools/tests", *session.posargs)
 
 
 @nox.session(venv_backend="none")

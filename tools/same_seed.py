@@ -156,7 +156,7 @@ def agreement(runs: list[Run], reference: str = "python") -> Agreement:
         for label, e, a in pairs:
             within = within and harness.matches(e, a, RTOL, ATOL)
             rel = abs(a - e) / abs(e) if e else abs(a - e)
-            if not rel <= worst:  # NaN counts as the worst
+            if not math.isnan(worst) and not rel <= worst:  # a NaN is the worst and stays
                 worst, where = rel, f"{r.impl}, {label}"
     return Agreement(worst, where, within, len(ok) - 1)
 
