@@ -54,8 +54,8 @@ export class Value {
    * 1,000,000-op chain works). Leaves add this call's gradients to their grad.
    */
   backward(): void;
-  /** Every node of the graph, parents before children. */
-  _topologicalOrder(): Value[];
+  /** Every node of the graph, parents before children; `visit` sees each as it joins. */
+  _topologicalOrder(visit?: (v: Value) => void): Value[];
   toString(): string;
 }
 

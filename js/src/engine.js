@@ -183,25 +183,28 @@ export class Value {
   // region: backward
   /** This call's gradients of this Value w.r.t. every node; leaves add them to their grads. */
   backward() {
-    const topo = this._topologicalOrder();
+    /** @type {Value[]} */
     const leaves = [];
+    /** @type {number[]} */
     const leafGradsBefore = [];
-    for (let i = 0; i < topo.length; i++) {
-      const v = topo[i];
+    // The walk hands over each node once, parents first, while it is in cache:
+    // remember a leaf's grad from before this call, and zero every grad.
+    const topo = this._topologicalOrder((v) => {
       if (v._a === null) {
         leaves.push(v);
         leafGradsBefore.push(v.grad);
       }
       v.grad = 0;
-    }
+    });
     this.grad = 1;
     for (let i = topo.length - 1; i >= 0; i--) {
       const v = topo[i];
       const a = v._a;
       if (a === null) continue;
-      a.grad += /** @type {number} */ (v._da) * v.grad; // chain rule: 0 * inf stays NaN
+      const g = v.grad;
+      a.grad += /** @type {number} */ (v._da) * g; // chain rule: 0 * inf stays NaN
       const b = v._b;
-      if (b !== null) b.grad += /** @type {number} */ (v._db) * v.grad;
+      if (b !== null) b.grad += /** @type {number} */ (v._db) * g;
     }
     for (let i = 0; i < leaves.length; i++) {
       leaves[i].grad = leafGradsBefore[i] + leaves[i].grad;
@@ -211,9 +214,10 @@ export class Value {
   /**
    * micrograd's build_topo with an explicit stack: parents before children.
    * `tried[i]` counts how many parents of `stack[i]` the walk has looked at.
+   * @param {(v: Value) => void} [visit] called on each node as it joins the order
    * @returns {Value[]}
    */
-  _topologicalOrder() {
+  _topologicalOrder(visit) {
     const mark = ++walk;
     /** @type {Value[]} */
     const topo = [];
@@ -247,6 +251,7 @@ export class Value {
       }
       stack.pop();
       tried.pop();
+      if (visit !== undefined) visit(v);
       topo.push(v);
     }
     return topo;
