@@ -752,11 +752,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--adapter wants NAME=COMMAND, got {spec!r}", file=sys.stderr)
             return 2
         impls[name] = Impl(name, shlex.split(command))
-    selected = list(
-        dict.fromkeys(args.impl + args.require + [a.split("=")[0] for a in args.adapter])
-    )
-    if not args.impl and not args.require:
-        selected = list(impls)
+    # --impl narrows the run; required impls and your own --adapter ones always run.
+    extra = [*args.require, *(a.split("=")[0] for a in args.adapter)]
+    selected = list(dict.fromkeys([*args.impl, *extra] if args.impl else [*impls, *extra]))
     unknown = [n for n in selected if n not in impls]
     if unknown:
         print(f"unknown impl(s) {unknown}: known are {list(impls)}", file=sys.stderr)

@@ -425,3 +425,16 @@ def test_failed_build_is_a_failure_not_unavailable(tmp_path, monkeypatch, answer
 def test_unknown_impl_name_is_a_usage_error(tmp_path, monkeypatch, answers):
     monkeypatch.setattr(harness, "known_impls", lambda: {"x": fake_impl("x", answers)})
     assert harness.main(["--impl", "nope"]) == 2
+
+
+def test_require_does_not_narrow_the_run(tmp_path, monkeypatch, answers):
+    impls = {
+        "a": fake_impl("a", answers),
+        "ghost": fake_impl("ghost", answers, tool="no-such-toolchain-rosettagrad"),
+    }
+    code, report = main_with(monkeypatch, tmp_path, impls, "--require", "ghost")
+    assert code == 1
+    assert set(report["implementations"]) == {"a", "ghost"}
+    assert report["summary"] == {"a": {"pass": 1}}
+    code, report = main_with(monkeypatch, tmp_path, impls, "--impl", "a")
+    assert code == 0 and set(report["implementations"]) == {"a"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -15,8 +17,14 @@ import harness
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@functools.cache
+def committed_suite() -> harness.Suite:
+    """Validating the 1.9 MB suite takes seconds: once per test session."""
+    return harness.load_suite([harness.DEFAULT_CASES], harness.registered_features())
+
+
 def test_committed_suite_is_valid_and_big_enough():
-    suite = harness.load_suite([harness.DEFAULT_CASES], harness.registered_features())
+    suite = committed_suite()
     assert [p.text() for p in suite.problems] == []
     assert len(suite.cases) >= 150
     kinds = Counter(c.kind for c in suite.cases)
@@ -128,3 +136,86 @@ def test_python_adapter_bad_case_is_an_error_result_not_a_crash(tmp_path):
         "status": "ok",
         "actual": {"value": "inf", "grads": {"x": "inf", "y": 1.0}},
     }
+
+
+# ---------------------------------------------------------------- the suite has teeth
+
+
+def failing_cases(kind_prefix: str) -> set[str]:
+    """Run the reference adapter in-process over the committed cases; ids that fail."""
+    import rosettagrad
+    from rosettagrad import conformance
+
+    suite = committed_suite()
+    failed = set()
+    for c in suite.cases:
+        if not c.id.startswith(kind_prefix):
+            continue
+        r = conformance.run_case(rosettagrad, harness.strip(c))
+        if r["status"] != "ok" or harness.compare(
+            c.data["expected"], r["actual"], *harness.tolerance(c)
+        ):
+            failed.add(c.id)
+    return failed
+
+
+def test_reference_passes_in_process():
+    assert failing_cases("expr.ieee.") == set()
+
+
+def test_suite_catches_relu_slope_one_at_zero(monkeypatch):
+    from rosettagrad import engine
+
+    def relu(self):
+        x = self.data
+        out = x if x > 0 or x != x else 0.0
+        return engine.Value(out, (self,), "relu", "", (1.0 if x >= 0 else 0.0,))
+
+    monkeypatch.setattr(engine.Value, "relu", relu)
+    assert "expr.relu.at-zero" in failing_cases("expr.")
+
+
+def test_suite_catches_tanh_written_with_exp(monkeypatch):
+    from rosettagrad import engine
+
+    def tanh(self):
+        e = engine._exp(2 * self.data)
+        t = (e - 1) / (e + 1) if e != math.inf else math.nan
+        return engine.Value(t, (self,), "tanh", "", (1.0 - t * t,))
+
+    monkeypatch.setattr(engine.Value, "tanh", tanh)
+    assert "expr.tanh.large-input" in failing_cases("expr.")
+
+
+def test_suite_catches_micrograd_repeated_backward(monkeypatch):
+    from rosettagrad import engine
+
+    def backward(self):  # micrograd: grads accumulate into whatever interior nodes held
+        topo = self._topological_order()
+        self.grad = 1.0
+        for v in reversed(topo):
+            for parent, local in zip(v._prev, v._local_grads, strict=True):
+                parent.grad += local * v.grad
+
+    monkeypatch.setattr(engine.Value, "backward", backward)
+    assert {"expr.backward.twice", "expr.backward.three-times"} <= failing_cases("expr.backward.")
+
+
+def test_suite_catches_masked_chain_rule(monkeypatch):
+    from rosettagrad import engine
+
+    def backward(self):  # skips zero upstream grads: 0 * inf would be NaN
+        topo = self._topological_order()
+        before = [(v, v.grad) for v in topo if not v._prev]
+        for v in topo:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(topo):
+            for parent, local in zip(v._prev, v._local_grads, strict=True):
+                if v.grad != 0:
+                    parent.grad += local * v.grad
+        for v, g in before:
+            v.grad = g + v.grad
+
+    monkeypatch.setattr(engine.Value, "backward", backward)
+    assert "expr.ieee.no-masking-relu" in failing_cases("expr.ieee.")
