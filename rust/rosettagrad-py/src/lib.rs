@@ -110,7 +110,10 @@ impl PyValue {
     #[setter]
     fn set_grad(&self, x: &Bound<'_, PyAny>) -> PyResult<()> {
         match number(x)? {
-            Some(g) => Ok(self.v.set_grad(g)),
+            Some(g) => {
+                self.v.set_grad(g);
+                Ok(())
+            }
             None => Err(PyTypeError::new_err(format!(
                 "grad must be an int or float, got {}",
                 type_name(x)
@@ -640,11 +643,11 @@ impl PyMLP {
 
 // ---------------------------------------------------------------- losses
 
+/// Predictions (Values) and targets (numbers or Values), N rows of K each.
+type Rows = (Vec<Vec<rg::Value>>, Vec<Vec<Scalar>>);
+
 /// Predictions and targets as rows of K, checked like the reference's `_rows`.
-fn rows(
-    predictions: &Bound<'_, PyAny>,
-    targets: &Bound<'_, PyAny>,
-) -> PyResult<(Vec<Vec<rg::Value>>, Vec<Vec<Scalar>>)> {
+fn rows(predictions: &Bound<'_, PyAny>, targets: &Bound<'_, PyAny>) -> PyResult<Rows> {
     let (n, m) = (predictions.len()?, targets.len()?);
     if n != m {
         return Err(PyValueError::new_err(format!(
@@ -784,7 +787,7 @@ fn non_negative(name: &str, x: &Bound<'_, PyAny>) -> PyResult<f64> {
             type_name(x)
         )));
     };
-    if !(value >= 0.0) {
+    if value.is_nan() || value < 0.0 {
         return Err(PyValueError::new_err(format!(
             "{name} must be >= 0, got {x}"
         )));
