@@ -169,8 +169,9 @@ def _live(case: dict) -> set[str]:
 
 def _simpler(x: object) -> Iterator[float | int | str]:
     """Numbers a human reads faster than `x`, nearest in spirit first."""
-    if isinstance(x, str):
-        return  # nan / inf stay: they are the point
+    if isinstance(x, str):  # nan / inf: a finite number is simpler, if it still disagrees
+        yield from SIMPLE_NUMBERS
+        return
     x = float(x)  # type: ignore[arg-type]
     seen = set()
     options: list[float | int] = []

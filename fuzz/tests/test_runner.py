@@ -1,0 +1,76 @@
+"""End to end through the harness's adapter plumbing, with fake ports that have planted bugs."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from fuzz import __main__ as cli
+from fuzz import runner
+
+from .conftest import harness
+
+
+def test_a_port_without_bugs_agrees_everywhere(fake):
+    out = runner.fuzz(1, 400, [fake("none")], log=lambda m: None)
+    assert out.findings == []
+    assert set(out.counts["fake-none"]) == {"pass"}
+    assert out.counts["fake-none"]["pass"] == 400 - out.ill_conditioned
+
+
+def test_a_planted_gradient_bug_is_found_and_shrunk(fake, tmp_path: Path):
+    out = runner.fuzz(3, 300, [fake("relu0")], max_shrinks=2, log=lambda m: None)
+    assert out.findings, "relu'(0) = 1 should disagree somewhere in 300 cases"
+    assert all(f.result["status"] == "fail" for f in out.findings)
+    shrunk = [f for f in out.findings if f.shrunk is not None]
+    assert len(shrunk) == 2
+    for f in shrunk:
+        assert [op[1] for op in f.shrunk["ops"]] == ["relu"]
+        assert f.shrunk_result["status"] == "fail"
+        assert f.shrunk_result["mismatches"][0]["actual"] == 1.0
+    # The findings file is a valid case file that replays the disagreement.
+    path = tmp_path / "findings.json"
+    runner.write_json(path, runner.findings_file(out, 3))
+    suite = harness.load_suite([path], harness.registered_features())
+    assert suite.problems == []
+    assert len(suite.cases) == 2
+
+
+def test_a_constant_on_the_left_bug_is_found(fake):
+    out = runner.fuzz(3, 300, [fake("sub-const")], max_shrinks=1, log=lambda m: None)
+    assert out.findings
+    small = out.findings[0].shrunk
+    assert small is not None
+    if small["kind"] == "expr":
+        assert len(small["ops"]) == 1 and small["ops"][0][1] == "sub"
+        assert not isinstance(small["ops"][0][2], str)  # the constant is on the left
+
+
+def test_a_port_that_dies_is_pinned_to_one_case(fake):
+    start = time.monotonic()
+    out = runner.fuzz(3, 30, [fake("crash-log")], max_shrinks=1, log=lambda m: None)
+    assert out.findings and out.unpinned == {}
+    assert all(f.result["status"] == "crash" for f in out.findings)
+    assert all(any(op[1] == "log" for op in f.original["ops"]) for f in out.findings)
+    small = out.findings[0].shrunk
+    assert [op[1] for op in small["ops"]] == ["log"]
+    assert time.monotonic() - start < 120
+
+
+def test_the_cli_passes_on_the_reference_and_writes_its_report(tmp_path: Path, capsys):
+    report = tmp_path / "r.json"
+    code = cli.main(["--impl", "python", "--budget", "60", "--seed", "5", "--report", str(report)])
+    assert code == 0, capsys.readouterr().out
+    doc = json.loads(report.read_text())
+    assert doc["seed"] == 5 and doc["findings"] == []
+    assert doc["summary"]["python"]["pass"] == 60 - doc["ill_conditioned"]
+    assert "RESULT: PASS" in capsys.readouterr().out
+
+
+def test_the_cli_rejects_an_unknown_impl_and_a_bad_budget():
+    with pytest.raises(SystemExit, match="unknown impl"):
+        cli.main(["--impl", "cobol", "--budget", "5"])
+    assert cli.main(["--budget", "0", "--impl", "python"]) == 2
