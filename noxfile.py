@@ -29,6 +29,7 @@ nox.options.sessions = [
     "julia",
     "parity",
     "conformance_tests",
+    "fuzz_smoke",
     "site_test",  # last: it reuses conformance-report.json when a conformance run wrote one
 ]
 
@@ -191,3 +192,30 @@ def demo(session: nox.Session) -> None:
     """Same-seed training in every available port, loss per step side by side."""
     session.install("./python")
     session.run("python", "tools/demo.py", *session.posargs)
+
+
+# ---- reliability: differential fuzzing (fuzz/) ----
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Random cases in every available port against the reference; disagreements shrunk.
+
+    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--report PATH] [--findings PATH]
+    Builds what each port needs exactly as `nox -s conformance` does (the harness's plumbing).
+    """
+    session.install(*CONFORMANCE_TOOLS)
+    session.run("python", "-m", "fuzz", *session.posargs)
+
+
+@nox.session
+def fuzz_smoke(session: nox.Session) -> None:
+    """nox's fuzz check: a fixed seed, a small budget, every available port; then fuzz/tests."""
+    session.install(*CONFORMANCE_TOOLS, "pytest>=8,<10")
+    tmp = Path(session.create_tmp())
+    session.run(
+        "python", "-m", "fuzz", "--seed", "2026", "--budget", "500",
+        "--report", str(tmp / "fuzz-report.json"), "--findings", str(tmp / "fuzz-findings.json"),
+    )  # fmt: skip
+    # The fuzz run just built every port: the adapter tests reuse those builds.
+    session.run("pytest", "fuzz/tests", *session.posargs, env={"FUZZ_PREBUILT": "1"})
