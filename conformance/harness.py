@@ -746,6 +746,10 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     impls = known_impls()
     args = parse_args(argv, list(impls))
+    if importlib.util.find_spec("jsonschema") is None:
+        need = "the harness validates case files with the `jsonschema` package"
+        print(f"{need}: pip install jsonschema, or run `nox -s conformance`", file=sys.stderr)
+        return 2
     for spec in args.adapter:
         name, sep, command = spec.partition("=")
         if not sep or not name or not command.strip():

@@ -5,8 +5,8 @@
 
 ANSWERS.json maps case id -> the `actual` to return. MODE: ok, wrong (every
 number + 1), error (an error result per case), partial (drops the last result),
-crash (exit 3), hang (sleeps), garbage (not JSON), nofeatures (declares none),
-badprotocol (protocol 2).
+crash (exit 3), hang (sleeps), hangrun (sleeps in `run` only), garbage (not JSON),
+nofeatures (declares none), badprotocol (protocol 2).
 """
 
 import json
@@ -26,7 +26,7 @@ def main() -> int:
     mode, answers_path, command = sys.argv[1:4]
     with open(answers_path, encoding="utf-8") as f:
         answers = json.load(f)
-    if mode == "hang":
+    if mode == "hang" or (mode == "hangrun" and command == "run"):
         time.sleep(60)
     if mode == "crash":
         print("fake adapter: deliberate crash", file=sys.stderr)

@@ -65,7 +65,7 @@ def run(tmp_path, capsys, monkeypatch):
     """run(paths, mode="ok", adapters=None, args=()) -> Run; answers = every case's expected."""
     monkeypatch.setattr(harness, "XFAIL_DIR", tmp_path / "xfail")
 
-    def go(paths, mode="ok", adapters=None, args=(), answers=None) -> Run:
+    def go(paths, mode="ok", adapters=None, args=(), answers=None, timeout=20) -> Run:
         if answers is None:
             answers = {}
             files = [
@@ -83,7 +83,7 @@ def run(tmp_path, capsys, monkeypatch):
         answers_path = tmp_path / "answers.json"
         answers_path.write_text(json.dumps(answers), encoding="utf-8")
         adapters = adapters or {"fake": mode}
-        argv = ["--report", str(tmp_path / "report.json"), "--timeout", "2"]
+        argv = ["--report", str(tmp_path / "report.json"), "--timeout", str(timeout)]
         for name, m in adapters.items():
             argv += ["--adapter", f"{name}={sys.executable} {FAKE} {m} {answers_path}"]
             argv += ["--impl", name]
@@ -208,12 +208,17 @@ def test_dead_adapter_is_crash_and_the_run_goes_on(tmp_path, run, mode, why):
     assert why in r.results("bad")[0]["message"]
 
 
-def test_hung_adapter_times_out_as_crash(tmp_path, run):
-    r = run([write_cases(tmp_path, "ops.json", [ADD])], adapters={"slow": "hang", "good": "ok"})
+@pytest.mark.parametrize(
+    ("mode", "where"), [("hang", "`describe` timed out"), ("hangrun", "adapter timed out")]
+)
+def test_hung_adapter_times_out_as_crash(tmp_path, run, mode, where):
+    a = write_cases(tmp_path, "a.json", [ADD])
+    b = write_cases(tmp_path, "b.json", [TANH])
+    r = run([a, b], adapters={"slow": mode, "good": "ok"}, timeout=3)
     assert r.code == 1
-    assert r.statuses("slow") == {"t.add": "crash"}
-    assert "timed out after 2 s" in r.results("slow")[0]["message"]
-    assert r.statuses("good") == {"t.add": "pass"}
+    assert r.statuses("slow") == {"t.add": "crash", "t.tanh": "crash"}
+    assert f"{where} after 3 s" in r.results("slow")[0]["message"]
+    assert r.statuses("good") == {"t.add": "pass", "t.tanh": "pass"}
 
 
 def test_missing_result_is_crash(tmp_path, run):
