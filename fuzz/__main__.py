@@ -20,19 +20,49 @@ from . import runner
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="nox -s fuzz --", description=__doc__.split("\n\n")[0])
     p.add_argument("--seed", type=int, default=0, help="generator seed (default: %(default)s)")
-    p.add_argument("--budget", type=int, default=1000, help="cases to generate (default: %(default)s)")
-    p.add_argument("--impl", action="append", default=[], metavar="NAME",
-                   help="fuzz only these impls (repeatable; default: every available one)")
-    p.add_argument("--require", action="append", default=[], metavar="NAME",
-                   help="fail when this impl is unavailable (repeatable)")
-    p.add_argument("--shrink", type=int, default=3, metavar="N",
-                   help="shrink at most N disagreements per impl (default: %(default)s)")
-    p.add_argument("--timeout", type=float, default=600.0, metavar="S",
-                   help="seconds one adapter run may take (default: %(default)s)")
-    p.add_argument("--report", default="fuzz-report.json", metavar="PATH",
-                   help="the JSON report (default: %(default)s)")
-    p.add_argument("--findings", default="fuzz-findings.json", metavar="PATH",
-                   help="the shrunk disagreements as a case file (default: %(default)s)")
+    p.add_argument(
+        "--budget", type=int, default=1000, help="cases to generate (default: %(default)s)"
+    )
+    p.add_argument(
+        "--impl",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="fuzz only these impls (repeatable; default: every available one)",
+    )
+    p.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="fail when this impl is unavailable (repeatable)",
+    )
+    p.add_argument(
+        "--shrink",
+        type=int,
+        default=3,
+        metavar="N",
+        help="shrink at most N disagreements per impl (default: %(default)s)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds one adapter run may take (default: %(default)s)",
+    )
+    p.add_argument(
+        "--report",
+        default="fuzz-report.json",
+        metavar="PATH",
+        help="the JSON report (default: %(default)s)",
+    )
+    p.add_argument(
+        "--findings",
+        default="fuzz-findings.json",
+        metavar="PATH",
+        help="the shrunk disagreements as a case file (default: %(default)s)",
+    )
     return p.parse_args(argv)  # fmt: skip
 
 
@@ -52,32 +82,52 @@ def main(argv: list[str] | None = None) -> int:
     outcome.unavailable, outcome.broken = unavailable, broken
     runner.write_json(Path(args.report), runner.report(outcome, args.seed, args.budget))
 
-    for f in outcome.findings[: 10]:
+    for f in outcome.findings[:10]:
         r = f.shrunk_result or f.result
         print(f"\nDISAGREEMENT  {f.port}  {f.original['id']}  ({f.result['status']})")
         if r["message"]:
             print(f"    {r['message']}")
         for m in r["mismatches"][:3]:
-            print(f"    at {m['path']}: reference {m['expected']}, {f.port} {m['actual']}"
-                  f" (allowed error {m['allowed']})")
+            print(
+                f"    at {m['path']}: reference {m['expected']}, {f.port} {m['actual']}"
+                f" (allowed error {m['allowed']})"
+            )
         if f.shrunk is not None:
-            shown = {k: f.shrunk[k] for k in ("inputs", "ops", "output", "backward_calls",
-                                              "model", "parameters", "inputs", "targets",
-                                              "loss", "optimizer", "steps") if k in f.shrunk}
+            shown = {
+                k: f.shrunk[k]
+                for k in (
+                    "inputs",
+                    "ops",
+                    "output",
+                    "backward_calls",
+                    "model",
+                    "parameters",
+                    "inputs",
+                    "targets",
+                    "loss",
+                    "optimizer",
+                    "steps",
+                )
+                if k in f.shrunk
+            }
             print(f"    shrunk: {shown}")
     if len(outcome.findings) > 10:
         print(f"\n... and {len(outcome.findings) - 10} more disagreements (see {args.report})")
     if any(f.shrunk for f in outcome.findings):
         runner.write_json(Path(args.findings), runner.findings_file(outcome, args.seed))
-        print(f"\nshrunk cases written to {args.findings} "
-              f"(replay: nox -s conformance -- {args.findings})")
+        print(
+            f"\nshrunk cases written to {args.findings} "
+            f"(replay: nox -s conformance -- {args.findings})"
+        )
     for name, n in outcome.unpinned.items():
         print(f"\n{name}: {n} more cases were in adapter runs that crashed and were not bisected")
     missing = [n for n in args.require if n in unavailable]
     for n in missing:
         print(f"{n} is required (--require) but unavailable: {unavailable[n]}")
-    print(f"\n{outcome.generated} generated, {outcome.ill_conditioned} ill-conditioned (dropped), "
-          f"{outcome.seconds:.1f} s; report written to {args.report}")
+    print(
+        f"\n{outcome.generated} generated, {outcome.ill_conditioned} ill-conditioned (dropped), "
+        f"{outcome.seconds:.1f} s; report written to {args.report}"
+    )
     failed = bool(outcome.findings or outcome.unpinned or broken or missing)
     print("RESULT: " + ("FAIL" if failed else "PASS"))
     return 1 if failed else 0

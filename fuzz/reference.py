@@ -32,7 +32,7 @@ DEFAULT_TOLERANCE = {
     "train": (1e-8, 1e-10),
     "init": (0.0, 0.0),
 }
-SAFETY = 16.0  # allowed error = SAFETY × the spread of the simulated libms
+SAFETY = 16.0  # allowed error = SAFETY times the spread of the simulated libms
 MAX_RELATIVE_SPREAD = 1e-3  # beyond this a value is ill-conditioned
 LIBMS = 3  # simulated other libraries per case
 

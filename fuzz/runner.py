@@ -65,7 +65,6 @@ class Port:
             return self._run(cases[:half]) + self._run(cases[half:])
         return results
 
-
     def run_to_first_bad(self, cases: list[dict]) -> dict[str, dict]:
         """Results up to the first case that disagrees, in order (for the shrinker).
 
@@ -179,7 +178,8 @@ def fuzz(
             outcome.ill_conditioned += 1
         else:
             cases.append(ready)
-    log(f"{len(cases)} cases with expectations ({outcome.ill_conditioned} ill-conditioned, dropped)")
+    dropped = outcome.ill_conditioned
+    log(f"{len(cases)} cases with expectations ({dropped} ill-conditioned, dropped)")
     by_id = {c["id"]: c for c in cases}
     for port in selected:
         t = time.monotonic()

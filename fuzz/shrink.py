@@ -65,9 +65,7 @@ def shrink(case: dict, oracle: Oracle, max_rounds: int = 200, log=None) -> dict:
     current = case
     for rnd in range(max_rounds):
         here = size(current)
-        candidates = sorted(
-            (c for c in proposals(current) if size(c) < here), key=size
-        )
+        candidates = sorted((c for c in proposals(current) if size(c) < here), key=size)
         if not candidates:
             break
         for j, c in enumerate(candidates):

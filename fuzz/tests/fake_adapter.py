@@ -21,6 +21,7 @@ from rosettagrad.engine import Value
 
 def plant(bug: str) -> None:
     if bug == "relu0":
+
         def relu(self: Value) -> Value:
             x = self.data
             out = x if x > 0 or x != x else 0.0
@@ -28,6 +29,7 @@ def plant(bug: str) -> None:
 
         Value.relu = relu  # type: ignore[method-assign]
     elif bug == "sub-const":
+
         def rsub(self: Value, other: float) -> Value:
             return self - other
 

@@ -23,8 +23,11 @@ def test_expectations_are_the_reference_values_at_default_tolerance():
 
 
 def test_ieee_specials_are_written_as_strings():
-    case = expr({"x": 0.0, "y": "nan"}, [["a", "log", "x"], ["b", "div", 1, "x"],
-                                         ["c", "relu", "y"], ["d", "mul", "a", "b"]], "d")
+    case = expr(
+        {"x": 0.0, "y": "nan"},
+        [["a", "log", "x"], ["b", "div", 1, "x"], ["c", "relu", "y"], ["d", "mul", "a", "b"]],
+        "d",
+    )
     exp = reference.expect(case)["expected"]
     assert exp["value"] == "-inf"
     # d = log(x) · (1/x) at x = 0: both paths into x are (±inf)·(±inf) = +inf.
