@@ -24,6 +24,7 @@ nox.options.error_on_missing_interpreters = False
 nox.options.sessions = [
     "lint",
     "python",
+    "rust",
     "regions",
     "js",
     "julia",
@@ -58,6 +59,21 @@ def python(session: nox.Session) -> None:
     """The Python reference: install the package and run its tests."""
     session.install(*PYTHON_TEST)
     session.run("pytest", "python/tests", "bench/tests", *session.posargs)
+
+
+@nox.session
+def rust(session: nox.Session) -> None:
+    """The Rust port: fmt, clippy, cargo test; then the wheel passes the reference's API tests."""
+    require(session, "cargo", "the Rust port (rust/)")
+    session.chdir(ROOT / "rust")
+    session.run("cargo", "fmt", "--all", "--check", external=True)
+    session.run(
+        "cargo", "clippy", "--workspace", "--all-targets", "--", "-D", "warnings", external=True
+    )
+    session.run("cargo", "test", "--workspace", external=True)
+    session.chdir(ROOT)
+    session.install("./rust", *PYTHON_TEST)  # maturin builds the abi3 wheel rosettagrad-rs
+    session.run("pytest", "python/tests", "--engine", "rosettagrad_rs", *session.posargs)
 
 
 @nox.session(venv_backend="none")

@@ -365,6 +365,20 @@ fn check_activation(a: &Bound<'_, PyAny>) -> PyResult<rg::Activation> {
     })
 }
 
+/// An activation argument: one of the four names; anything else (None too) is a
+/// ValueError naming it, as in the reference.
+struct ActArg(rg::Activation);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for ActArg {
+    type Error = PyErr;
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        check_activation(&obj).map(ActArg)
+    }
+}
+
+const TANH: ActArg = ActArg(rg::Activation::Tanh);
+const LINEAR: ActArg = ActArg(rg::Activation::Linear);
+
 /// Weights drawn up front (from a Python rng, a SplitMix64, or fresh entropy),
 /// then handed to the crate's constructors in canonical order.
 struct Drawn(std::vec::IntoIter<f64>);
@@ -428,17 +442,14 @@ pub struct PyNeuron {
 #[pymethods]
 impl PyNeuron {
     #[new]
-    #[pyo3(signature = (nin, activation = None, rng = None))]
+    #[pyo3(signature = (nin, activation = TANH, rng = None))]
     fn new(
         nin: &Bound<'_, PyAny>,
-        activation: Option<&Bound<'_, PyAny>>,
+        activation: ActArg,
         rng: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<Self>> {
         let nin = check_size("nin", nin)?;
-        let act = match activation {
-            Some(a) => check_activation(a)?,
-            None => rg::Activation::Tanh,
-        };
+        let act = activation.0;
         let rng = rng.filter(|r| !r.is_none());
         let inner = rg::Neuron::new(nin, act, &mut draw(rng, nin)?);
         Ok(PyClassInitializer::from(PyModuleBase).add_subclass(PyNeuron { inner }))
@@ -499,19 +510,16 @@ pub struct PyLayer {
 #[pymethods]
 impl PyLayer {
     #[new]
-    #[pyo3(signature = (nin, nout, activation = None, rng = None))]
+    #[pyo3(signature = (nin, nout, activation = TANH, rng = None))]
     fn new(
         nin: &Bound<'_, PyAny>,
         nout: &Bound<'_, PyAny>,
-        activation: Option<&Bound<'_, PyAny>>,
+        activation: ActArg,
         rng: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<Self>> {
         let nout = check_size("nout", nout)?;
         let nin = check_size("nin", nin)?;
-        let act = match activation {
-            Some(a) => check_activation(a)?,
-            None => rg::Activation::Tanh,
-        };
+        let act = activation.0;
         let rng = rng.filter(|r| !r.is_none());
         let inner = rg::Layer::new(nin, nout, act, &mut draw(rng, nin * nout)?);
         Ok(PyClassInitializer::from(PyModuleBase).add_subclass(PyLayer { inner }))
@@ -570,12 +578,12 @@ fn check_seed(seed: &Bound<'_, PyAny>) -> PyResult<u64> {
 #[pymethods]
 impl PyMLP {
     #[new]
-    #[pyo3(signature = (nin, nouts, activation = None, output_activation = None, seed = None))]
+    #[pyo3(signature = (nin, nouts, activation = TANH, output_activation = LINEAR, seed = None))]
     fn new(
         nin: &Bound<'_, PyAny>,
         nouts: &Bound<'_, PyAny>,
-        activation: Option<&Bound<'_, PyAny>>,
-        output_activation: Option<&Bound<'_, PyAny>>,
+        activation: ActArg,
+        output_activation: ActArg,
         seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<Self>> {
         // The reference's checks, in the reference's order.
@@ -585,14 +593,7 @@ impl PyMLP {
                 "MLP needs at least one layer: nouts is empty",
             ));
         }
-        let act = activation
-            .map(check_activation)
-            .transpose()?
-            .unwrap_or(rg::Activation::Tanh);
-        let out_act = output_activation
-            .map(check_activation)
-            .transpose()?
-            .unwrap_or(rg::Activation::Linear);
+        let (act, out_act) = (activation.0, output_activation.0);
         let seed = match seed.filter(|s| !s.is_none()) {
             Some(s) => Some(check_seed(s)?),
             None => None,
@@ -975,6 +976,13 @@ impl PySplitMix64 {
     }
 }
 
+/// (slots, live): the tape's node slots and how many hold live nodes (for tests).
+#[pyfunction]
+fn _tape_stats() -> (usize, usize) {
+    let stats = rg::tape_stats();
+    (stats.slots, stats.live)
+}
+
 // ---------------------------------------------------------------- module
 
 /// micrograd's scalar autograd engine in Rust, with the reference's Python API.
@@ -993,6 +1001,7 @@ fn rosettagrad_rs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hinge_loss, m)?)?;
     m.add_function(wrap_pyfunction!(l2_penalty, m)?)?;
     m.add_function(wrap_pyfunction!(to_dot, m)?)?;
+    m.add_function(wrap_pyfunction!(_tape_stats, m)?)?;
     m.add("__version__", rg::VERSION)?;
     let names = [
         "MLP",
@@ -1032,6 +1041,10 @@ fn add_submodules(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("rng", &["SplitMix64"]),
         ("dot", &["to_dot"]),
     ];
+    if let Some(package) = &package {
+        // Not in __all__ (a test hook), so the package's `import *` skips it.
+        package.setattr("_tape_stats", m.getattr("_tape_stats")?)?;
+    }
     for (file, names) in files {
         let sub = PyModule::new(py, file)?;
         for name in names {

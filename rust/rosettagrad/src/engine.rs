@@ -92,6 +92,27 @@ pub(crate) fn tape() -> MutexGuard<'static, Tape> {
     TAPE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// How many node slots the tape holds and how many hold live nodes.
+///
+/// `live` falls back when Values are dropped; `slots` is the high-water mark
+/// (freed slots are reused, not returned to the allocator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TapeStats {
+    /// Slots allocated so far.
+    pub slots: usize,
+    /// Slots holding a node that some Value or child still references.
+    pub live: usize,
+}
+
+/// The tape's current [`TapeStats`] (shared by every Value of the process).
+pub fn tape_stats() -> TapeStats {
+    let t = tape();
+    TapeStats {
+        slots: t.data.len(),
+        live: t.data.len() - t.free_count,
+    }
+}
+
 /// An operand of a graph-building routine: a node, or a plain number that
 /// becomes a new leaf where it is used (as `2 * x` does).
 #[derive(Clone, Copy, Debug)]

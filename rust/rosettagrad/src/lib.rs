@@ -33,7 +33,7 @@ mod optim;
 mod rng;
 
 pub use dot::{to_dot, to_dot_with};
-pub use engine::{Scalar, Value};
+pub use engine::{tape_stats, Scalar, TapeStats, Value};
 pub use losses::{
     hinge_loss, hinge_loss_rows, l2_penalty, mse_loss, mse_loss_rows, sse_loss, sse_loss_rows,
 };
