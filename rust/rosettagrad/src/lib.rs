@@ -41,6 +41,11 @@ pub use nn::{Activation, Layer, Module, Neuron, MLP};
 pub use optim::{Adam, SGD};
 pub use rng::{SplitMix64, Uniform};
 
+/// The Rust example of rust/README.md, compiled and run by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The version of this crate (the same as every port's).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
