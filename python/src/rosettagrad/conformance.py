@@ -44,6 +44,7 @@ FEATURES = [
     "init.seed.u64",
 ]
 
+Json = dict[str, Any]  # one JSON object: a case, a result, an `actual`
 SPECIALS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -83,7 +84,7 @@ UNARY: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def run_expr(eng: ModuleType, case: dict) -> dict:
+def run_expr(eng: ModuleType, case: Json) -> Json:
     env = {name: eng.Value(number(x), label=name) for name, x in case["inputs"].items()}
 
     def arg(a: Any) -> Any:
@@ -124,7 +125,7 @@ def run_expr(eng: ModuleType, case: dict) -> dict:
 # ---- mlp, train, init: the nn layer ----
 
 
-def build_model(eng: ModuleType, case: dict) -> Any:
+def build_model(eng: ModuleType, case: Json) -> Any:
     m = case["model"]
     # The seed only makes construction deterministic; the case's parameters replace it.
     model = eng.MLP(
@@ -143,7 +144,7 @@ def build_model(eng: ModuleType, case: dict) -> Any:
     return model
 
 
-def forward_loss(eng: ModuleType, model: Any, case: dict) -> tuple[list[list[Any]], Any]:
+def forward_loss(eng: ModuleType, model: Any, case: Json) -> tuple[list[list[Any]], Any]:
     """The outputs (rows of K Values) and the case's loss (SPEC §2.5)."""
     outs = [model([number(x) for x in row]) for row in case["inputs"]]
     rows = [out if isinstance(out, list) else [out] for out in outs]
@@ -163,7 +164,7 @@ def forward_loss(eng: ModuleType, model: Any, case: dict) -> tuple[list[list[Any
     return rows, loss
 
 
-def run_mlp(eng: ModuleType, case: dict) -> dict:
+def run_mlp(eng: ModuleType, case: Json) -> Json:
     model = build_model(eng, case)
     rows, loss = forward_loss(eng, model, case)
     loss.backward()
@@ -174,7 +175,7 @@ def run_mlp(eng: ModuleType, case: dict) -> dict:
     }
 
 
-def make_optimizer(eng: ModuleType, params: list[Any], spec: dict) -> Any:
+def make_optimizer(eng: ModuleType, params: list[Any], spec: Json) -> Any:
     wd = spec.get("weight_decay", 0.0)
     if spec["name"] == "sgd":
         return eng.SGD(params, spec["lr"], momentum=spec.get("momentum", 0.0), weight_decay=wd)
@@ -184,7 +185,7 @@ def make_optimizer(eng: ModuleType, params: list[Any], spec: dict) -> Any:
     raise ValueError(f"unknown optimizer {spec['name']!r}")
 
 
-def run_train(eng: ModuleType, case: dict) -> dict:
+def run_train(eng: ModuleType, case: Json) -> Json:
     model = build_model(eng, case)
     params = model.parameters()
     opt = make_optimizer(eng, params, case["optimizer"])
@@ -198,7 +199,7 @@ def run_train(eng: ModuleType, case: dict) -> dict:
     return {"losses": losses, "parameters": [encode(p.data) for p in params]}
 
 
-def run_init(eng: ModuleType, case: dict) -> dict:
+def run_init(eng: ModuleType, case: Json) -> Json:
     m = case["model"]
     seed = int(case["seed"])  # a decimal string: exact for every 64-bit seed
     model = eng.MLP(
@@ -214,7 +215,7 @@ def run_init(eng: ModuleType, case: dict) -> dict:
 KINDS = {"expr": run_expr, "mlp": run_mlp, "train": run_train, "init": run_init}
 
 
-def run_case(eng: ModuleType, case: Any) -> dict:
+def run_case(eng: ModuleType, case: Any) -> Json:
     """One result; a bad case is an error result, never a crash of the adapter."""
     case_id = case.get("id") if isinstance(case, dict) else None
     try:
@@ -226,7 +227,7 @@ def run_case(eng: ModuleType, case: Any) -> dict:
         return {"id": case_id, "status": "error", "message": f"{type(e).__name__}: {e}"}
 
 
-def describe(engine: str) -> dict:
+def describe(engine: str) -> Json:
     eng = importlib.import_module(engine)
     return {
         "protocol": PROTOCOL,
@@ -239,7 +240,7 @@ def describe(engine: str) -> dict:
     }
 
 
-def run(engine: str, path: str) -> dict:
+def run(engine: str, path: str) -> Json:
     eng = importlib.import_module(engine)
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
