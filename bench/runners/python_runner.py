@@ -108,13 +108,19 @@ def count_nodes(root: Any) -> int:
     return len(seen)
 
 
-def moons_steps(impl: str, moons: Path, steps: int, on_step: Any = None) -> int:
-    """Train `steps` steps of micrograd's demo; returns the node count of a step's graph."""
+def counted_by(impl: str) -> str:
+    """The impl whose graph is counted: rosettagrad_rs hands out a fresh Python object
+    for each parent, so there is no identity to count by; its graph is the
+    reference's by construction (SPEC §2), so the reference's is counted."""
+    return "python" if impl.startswith("rust-py") else impl
+
+
+def moons_steps(impl: str, moons: Path, steps: int, on_step: Any) -> None:
+    """Train `steps` steps of micrograd's demo, calling on_step(k, seconds, loss)."""
     data = json.loads(moons.read_text())
     X, ys = data["X"], [float(y) for y in data["y"]]
     model, loss_fn = make_model(impl)
     params = model.parameters()
-    nodes = 0
     for k in range(steps):
         t0 = time.perf_counter()
         scores = [model(x) for x in X]
@@ -125,12 +131,13 @@ def moons_steps(impl: str, moons: Path, steps: int, on_step: Any = None) -> int:
         lr = 1.0 - 0.9 * k / 100
         for p in params:
             p.data = p.data - lr * p.grad
-        elapsed = time.perf_counter() - t0
-        if k == 0:
-            nodes = count_nodes(loss)
-        if on_step is not None:
-            on_step(k, elapsed)
-    return nodes
+        on_step(k, time.perf_counter() - t0, loss)
+
+
+def moons_nodes(impl: str, moons: Path) -> int:
+    counts: list[int] = []
+    moons_steps(counted_by(impl), moons, 1, lambda k, t, loss: counts.append(count_nodes(loss)))
+    return counts[0]
 
 
 def value_class(impl: str) -> type:
@@ -177,7 +184,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     if args.workload == "memory":
         rss: dict[str, float] = {}
 
-        def sample(k: int, _elapsed: float) -> None:
+        def sample(k: int, _seconds: float, _loss: Any) -> None:
             if k + 1 == min(100, args.steps):
                 rss["rss_mb_100"] = rss_mb()
 
@@ -186,13 +193,13 @@ def main(argv: list[str]) -> dict[str, Any]:
 
     if args.workload == "moons":
         times: list[float] = []
-        nodes = moons_steps(
-            args.impl,
-            args.moons,
-            args.warmup + args.repeat,
-            lambda k, t: times.append(t) if k >= args.warmup else None,
-        )
-        return {"times": times, "nodes": nodes}
+
+        def record(k: int, seconds: float, _loss: Any) -> None:
+            if k >= args.warmup:
+                times.append(seconds)
+
+        moons_steps(args.impl, args.moons, args.warmup + args.repeat, record)
+        return {"times": times, "nodes": moons_nodes(args.impl, args.moons)}
 
     build = chain if args.workload == "chain" else wide
     value = value_class(args.impl)
@@ -203,8 +210,8 @@ def main(argv: list[str]) -> dict[str, Any]:
         elapsed = time.perf_counter() - t0
         if run >= args.warmup:
             times.append(elapsed)
-        nodes = count_nodes(root) if run == 0 else nodes
         del root
+    nodes = count_nodes(build(value_class(counted_by(args.impl)), args.size))
     return {"times": times, "nodes": nodes}
 
 
