@@ -189,7 +189,7 @@ impl Tape {
                 self.local[j] = local;
                 self.prev[j] = prev;
                 self.rc[j] = 1;
-                self.mark[j] = 0;
+                // `mark` keeps its stale epoch: always older than the next sort's.
                 self.op[j] = op;
                 self.labeled[j] = false;
                 i
@@ -452,6 +452,19 @@ impl Tape {
         self.sort(root, false);
     }
 
+    /// Append `v` to the order (its parents are all placed already).
+    #[inline]
+    fn place(&mut self, v: u32, zero_grads: bool) {
+        self.topo.push(v);
+        if zero_grads {
+            let j = v as usize;
+            if self.op[j] == Op::Leaf {
+                self.saved.push((v, self.grad[j]));
+            }
+            self.grad[j] = 0.0;
+        }
+    }
+
     /// The topological sort; with `zero_grads`, each node's grad is set to 0 as
     /// it is placed, and the leaves' grads from before are kept in `self.saved`.
     fn sort(&mut self, root: u32, zero_grads: bool) {
@@ -473,21 +486,17 @@ impl Tape {
             if (next as usize) < self.op[v as usize].arity() {
                 top.1 += 1;
                 let p = self.prev[v as usize][next as usize];
-                let mark = &mut self.mark[p as usize];
-                if *mark != epoch {
-                    *mark = epoch;
-                    stack.push((p, 0));
+                if self.mark[p as usize] != epoch {
+                    self.mark[p as usize] = epoch;
+                    if self.op[p as usize] == Op::Leaf {
+                        self.place(p, zero_grads); // a leaf's visit ends where it starts
+                    } else {
+                        stack.push((p, 0));
+                    }
                 }
             } else {
                 stack.pop();
-                self.topo.push(v);
-                if zero_grads {
-                    let j = v as usize;
-                    if self.op[j] == Op::Leaf {
-                        self.saved.push((v, self.grad[j]));
-                    }
-                    self.grad[j] = 0.0;
-                }
+                self.place(v, zero_grads);
             }
         }
         self.stack = stack;
@@ -881,6 +890,21 @@ mod tests {
         assert!((x.grad() - 0.999999f64.powi(1_000_000)).abs() < 1e-9);
         assert_eq!(y.topological_order().len(), 1_000_002);
         drop(y); // frees a million nodes iteratively
+    }
+
+    #[test]
+    fn reused_slots_sort_and_backprop_correctly() {
+        let a = Value::new(3.0);
+        for round in 0..3 {
+            let y = &(&a * &a) + &a; // reuses the slots the last round freed
+            y.backward();
+            assert_eq!(
+                a.grad(),
+                7.0 * f64::from(round + 1),
+                "leaves accumulate: 2a + 1 per call"
+            );
+            assert_eq!(y.topological_order().len(), 3);
+        }
     }
 
     #[test]

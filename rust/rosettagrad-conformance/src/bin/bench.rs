@@ -95,15 +95,13 @@ fn moons_steps(
     .map_err(|e| e.to_string())?;
     let params = model.parameters();
     let mut nodes = 0;
-    let mut loss = Value::new(0.0);
     for k in 0..steps {
         let t0 = Instant::now();
         let mut scores = Vec::with_capacity(xs.len());
         for x in &xs {
             scores.push(model.forward_f64(x).map_err(|e| e.to_string())?.remove(0));
         }
-        // Assigning drops the last step's graph, as Python's rebinding does.
-        loss = hinge_loss(&scores, &ys).map_err(|e| e.to_string())? + L2 * l2_penalty(&params);
+        let loss = hinge_loss(&scores, &ys).map_err(|e| e.to_string())? + L2 * l2_penalty(&params);
         drop(scores);
         model.zero_grad();
         loss.backward();
@@ -111,13 +109,13 @@ fn moons_steps(
         for p in &params {
             p.set_data(p.data() - lr * p.grad());
         }
-        let elapsed = t0.elapsed().as_secs_f64();
         if k == 0 {
-            nodes = loss.topological_order().len();
+            nodes = loss.topological_order().len(); // step 0 is a warm-up step
         }
-        on_step(k, elapsed);
+        // The step's graph is freed inside the step, so the next one reuses its slots.
+        drop(loss);
+        on_step(k, t0.elapsed().as_secs_f64());
     }
-    drop(loss);
     Ok(nodes)
 }
 

@@ -1,0 +1,55 @@
+//! The adapter binary speaks protocol 1: describe, and run with one good and one bad case.
+
+use std::process::Command;
+
+fn adapter(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_rosettagrad-conformance"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn describe_names_the_rust_implementation() {
+    let d = adapter(&["describe"]);
+    assert_eq!(d["protocol"], 1);
+    assert_eq!(d["implementation"]["name"], "rust");
+    assert!(d["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "op.tanh"));
+}
+
+#[test]
+fn run_evaluates_cases_and_reports_bad_ones_as_errors() {
+    let cases = serde_json::json!({"protocol": 1, "cases": [
+        {"id": "t.ok", "kind": "expr", "inputs": {"x": 2.0, "z": 0.0},
+         "ops": [["y", "mul", 3, "x"], ["w", "log", "z"], ["v", "pow", "x", 2]], "output": "y"},
+        {"id": "t.bad", "kind": "expr", "inputs": {}, "ops": [["y", "relu", "nope"]], "output": "y"},
+        {"id": "t.init", "kind": "init", "seed": "18446744073709551615",
+         "model": {"nin": 1, "nouts": [1], "activation": "tanh", "output_activation": "linear"}}
+    ]});
+    let path = std::env::temp_dir().join(format!("rg-adapter-{}.json", std::process::id()));
+    std::fs::write(&path, cases.to_string()).unwrap();
+    let r = adapter(&["run", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    let results = r["results"].as_array().unwrap();
+    assert_eq!(results[0]["status"], "ok");
+    assert_eq!(results[0]["actual"]["value"], 6.0);
+    assert_eq!(results[0]["actual"]["grads"]["x"], 3.0);
+    assert_eq!(results[0]["actual"]["grads"]["y"], 1.0);
+    assert_eq!(results[0]["actual"]["grads"]["w"], 0.0);
+    assert_eq!(results[1]["status"], "error");
+    assert!(results[1]["message"].as_str().unwrap().contains("nope"));
+    assert_eq!(
+        results[2]["actual"]["parameters"].as_array().unwrap().len(),
+        2
+    );
+}
