@@ -17,10 +17,10 @@ export function toDot(root) {
   const lines = ["digraph {", "  rankdir=LR;", '  node [shape=record, fontname="monospace"];'];
   for (const v of topo) {
     const id = ids.get(v);
-    const label = `${escape(v.label)} | data ${fixed4(v.data)} | grad ${fixed4(v.grad)}`;
+    const label = `${escapeRecord(v.label)} | data ${fixed4(v.data)} | grad ${fixed4(v.grad)}`;
     lines.push(`  ${id} [label="{ ${label} }"];`);
     if (v._op) {
-      lines.push(`  ${id}_op [label="${escape(v._op)}", shape=ellipse];`);
+      lines.push(`  ${id}_op [label="${escapeRecord(v._op)}", shape=ellipse];`);
       lines.push(`  ${id}_op -> ${id};`);
       for (const p of v._prev) lines.push(`  ${ids.get(p)} -> ${id}_op;`);
     }
@@ -47,6 +47,6 @@ function fixed4(x) {
  * Escape the characters that mean something inside a DOT record label.
  * @param {string} text
  */
-function escape(text) {
+function escapeRecord(text) {
   return text.replace(/[\\"{}|<>]/g, (ch) => `\\${ch}`);
 }
