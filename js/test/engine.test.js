@@ -2,6 +2,8 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 import { Value } from "../src/index.js";
 
@@ -176,6 +178,22 @@ describe("backward", () => {
     close(x.grad, y.data, 1e-9); // dy/dx = c^n
     close(c.grad, (1_000_000 * y.data) / 0.999999, 1e-6); // dy/dc = n·c^(n-1)
     y = null; // the graph is garbage now; nothing recursive runs to free it
+  });
+
+  test("a dropped 1,000,000-op chain is garbage collected", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc"); // the collector, asked for explicitly
+    const build = () => {
+      let y = new Value(1);
+      const c = new Value(0.999999);
+      for (let i = 0; i < 1_000_000; i++) y = y.mul(c);
+      y.backward();
+      return new WeakRef(y);
+    };
+    const ref = build();
+    await new Promise((resolve) => setImmediate(resolve)); // WeakRefs clear after the current job
+    gc();
+    assert.equal(ref.deref(), undefined);
   });
 
   test("a diamond-heavy graph: each node visited once, in topological order", () => {
