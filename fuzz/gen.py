@@ -19,11 +19,12 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 # Exponents a learner would write, plus the ones at the edges of SPEC §2.1:
 # k = 0 (derivative pinned to 0), negative k (0 ** -1 = inf), fractional k
 # (negative base gives NaN), odd integers (sign of -0 ** -1 and of overflow).
-EXPONENTS = (0, 1, 2, 3, 4, -1, -2, -3, 0.5, -0.5, 1.5, 2.5, 0.25, 1 / 3, 2.0, -1.0)
+EXPONENTS = (0, 1, 2, 3, 4, -1, -2, -3, 0.5, -0.5, 1.5, 2.5, 0.25, 1 / 3, 2.0, -1.0, 10, -7, 100)
 # Inputs that reach IEEE edges: overflow of exp and of products, underflow,
 # signed zero, tanh saturation, the exp overflow threshold (~709.78).
 EDGE_INPUTS = (0.0, -0.0, 1.0, -1.0, 1e300, -1e300, 1e-300, -1e-300)
-EDGE_INPUTS += (20.0, -20.0, 709.0, 710.0, -745.5)
+EDGE_INPUTS += (20.0, -20.0, 709.0, 710.0, -745.5, 5e-324, -2.2250738585072014e-308)
+EDGE_INPUTS += (1.7976931348623157e308, -0.0, 0.0)  # the largest double; zeros twice as often
 NONFINITE = ("nan", "inf", "-inf")
 EDGE_CONSTANTS = (0, 1, -1, 2, 0.5, 1e300, 1e-300, 1e308, 710)
 
