@@ -34,6 +34,7 @@ function reset() {
   state.step = 0;
   state.losses = [];
   state.done = false;
+  $("toggle").disabled = false;
   $("log").replaceChildren();
 }
 
@@ -139,6 +140,7 @@ function frame() {
   if (state.step >= STEPS) {
     state.done = true;
     $("status").textContent += " — done";
+    $("toggle").disabled = true;
     return;
   }
   schedule();
