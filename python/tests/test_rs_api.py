@@ -104,3 +104,24 @@ def test_pow_op_is_spelled_like_python_and_specials_never_raise(rs):
     assert (rs.Value(0.0) ** -1).data == math.inf
     assert (rs.Value(1000.0).exp()).data == math.inf
     assert "**0.5" in rs.to_dot(rs.Value(4.0) ** 0.5)
+
+
+def test_python_subclass_of_module_gets_zero_grad(rs):
+    class Affine(rs.Module):
+        def __init__(self) -> None:
+            self.w, self.b = rs.Value(2.0), rs.Value(1.0)
+
+        def parameters(self):
+            return [self.w, self.b]
+
+    m = Affine()
+    (m.w * 3.0 + m.b).backward()
+    assert (m.w.grad, m.b.grad) == (3.0, 1.0)
+    m.zero_grad()
+    assert (m.w.grad, m.b.grad) == (0.0, 0.0)
+    assert isinstance(rs.MLP(1, [1]), rs.Module)
+
+
+def test_huge_sizes_are_errors_not_aborts(rs):
+    with pytest.raises((ValueError, OverflowError, MemoryError)):
+        rs.Layer(2**62, 2**62)

@@ -11,7 +11,7 @@
 //! NotImplemented from operators, so Python raises its usual TypeError),
 //! ValueError for a wrong length or value. Nothing here panics on user input.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyTuple};
@@ -389,8 +389,20 @@ impl rg::Uniform for Drawn {
     }
 }
 
+/// Room for `weights` weights (plus biases) on the tape and in the draw buffer,
+/// or a MemoryError: never an allocation failure later, which would abort.
+fn reserve(weights: Option<usize>, biases: usize) -> PyResult<Vec<f64>> {
+    let no_room = || PyMemoryError::new_err("too many parameters for this machine");
+    let weights = weights.ok_or_else(no_room)?;
+    rg::try_reserve_nodes(weights.saturating_add(biases))
+        .map_err(|e| PyMemoryError::new_err(e.to_string()))?;
+    let mut out = Vec::new();
+    out.try_reserve(weights).map_err(|_| no_room())?;
+    Ok(out)
+}
+
 fn draw(rng: Option<&Bound<'_, PyAny>>, count: usize) -> PyResult<Drawn> {
-    let mut out = Vec::with_capacity(count);
+    let mut out = reserve(Some(count), 0)?;
     match rng {
         None => {
             let mut r = rg::SplitMix64::from_entropy();
@@ -451,6 +463,7 @@ impl PyNeuron {
         let nin = check_size("nin", nin)?;
         let act = activation.0;
         let rng = rng.filter(|r| !r.is_none());
+        reserve(Some(nin), 1)?;
         let inner = rg::Neuron::new(nin, act, &mut draw(rng, nin)?);
         Ok(PyClassInitializer::from(PyModuleBase).add_subclass(PyNeuron { inner }))
     }
@@ -521,7 +534,9 @@ impl PyLayer {
         let nin = check_size("nin", nin)?;
         let act = activation.0;
         let rng = rng.filter(|r| !r.is_none());
-        let inner = rg::Layer::new(nin, nout, act, &mut draw(rng, nin * nout)?);
+        let weights = nin.checked_mul(nout);
+        reserve(weights, nout)?;
+        let inner = rg::Layer::new(nin, nout, act, &mut draw(rng, weights.unwrap_or(0))?);
         Ok(PyClassInitializer::from(PyModuleBase).add_subclass(PyLayer { inner }))
     }
 
@@ -606,6 +621,12 @@ impl PyMLP {
             }
         }
         let nin = check_size("nin", nin)?;
+        let mut widths = vec![nin];
+        widths.extend(&sizes);
+        let weights = widths
+            .windows(2)
+            .try_fold(0usize, |n, w| n.checked_add(w[0].checked_mul(w[1])?));
+        reserve(weights, sizes.iter().sum())?;
         let inner = rg::MLP::with_options(nin, &sizes, act, out_act, seed).map_err(value_error)?;
         Ok(PyClassInitializer::from(PyModuleBase).add_subclass(PyMLP { inner }))
     }

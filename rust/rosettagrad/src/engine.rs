@@ -113,6 +113,32 @@ pub fn tape_stats() -> TapeStats {
     }
 }
 
+/// Make room on the tape for `additional` more nodes, or say it cannot: an
+/// allocation that fails here is an error, where growing the tape later would
+/// abort the process. The Python wheel calls it before building a model.
+pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
+    let mut t = tape();
+    let free = t.free_count;
+    let n = additional.saturating_sub(free);
+    let too_many = || crate::Error::new(format!("no room for {additional} more Values"));
+    if t.data.len().saturating_add(n) > u32::MAX as usize {
+        return Err(too_many());
+    }
+    let words = (t.data.len() + n)
+        .div_ceil(64)
+        .saturating_sub(t.free_bits.len());
+    t.data.try_reserve(n).map_err(|_| too_many())?;
+    t.grad.try_reserve(n).map_err(|_| too_many())?;
+    t.local.try_reserve(n).map_err(|_| too_many())?;
+    t.prev.try_reserve(n).map_err(|_| too_many())?;
+    t.rc.try_reserve(n).map_err(|_| too_many())?;
+    t.mark.try_reserve(n).map_err(|_| too_many())?;
+    t.op.try_reserve(n).map_err(|_| too_many())?;
+    t.labeled.try_reserve(n).map_err(|_| too_many())?;
+    t.free_bits.try_reserve(words).map_err(|_| too_many())?;
+    Ok(())
+}
+
 /// An operand of a graph-building routine: a node, or a plain number that
 /// becomes a new leaf where it is used (as `2 * x` does).
 #[derive(Clone, Copy, Debug)]

@@ -25,6 +25,8 @@
 //! # Ok::<(), rosettagrad::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod dot;
 mod engine;
 mod losses;
@@ -33,7 +35,7 @@ mod optim;
 mod rng;
 
 pub use dot::{to_dot, to_dot_with};
-pub use engine::{tape_stats, Scalar, TapeStats, Value};
+pub use engine::{tape_stats, try_reserve_nodes, Scalar, TapeStats, Value};
 pub use losses::{
     hinge_loss, hinge_loss_rows, l2_penalty, mse_loss, mse_loss_rows, sse_loss, sse_loss_rows,
 };
