@@ -54,6 +54,13 @@ impl Op {
     }
 }
 
+/// A node's parents (the first `op.arity()` of `prev`) and its op, side by side.
+#[derive(Clone, Copy)]
+struct Links {
+    prev: [u32; 2],
+    op: Op,
+}
+
 /// The slab of nodes shared by every [`Value`] in the process, one array per
 /// field (structure of arrays): the topological sort reads only `op`, `prev` and
 /// `mark`, the chain rule only `grad`, `local` and `prev`, so each pass streams
@@ -63,11 +70,9 @@ pub(crate) struct Tape {
     data: Vec<f64>,
     grad: Vec<f64>,
     local: Vec<[f64; 2]>, // d self / d parent, in parent order (pow keeps k in local[1])
-    prev: Vec<[u32; 2]>,
-    rc: Vec<u32>,   // handles + children pointing here; 0 = free slot
-    mark: Vec<u32>, // the backward() call that last visited this node
-    op: Vec<Op>,
-    labeled: Vec<bool>,
+    links: Vec<Links>,    // parents and op: all the sort reads
+    rc: Vec<u32>,         // handles + children pointing here; 0 = free slot
+    mark: Vec<u32>,       // the backward() call that last visited this node
     // Free slots as a bitmap, handed out lowest first: a new graph then lands in
     // creation order in one dense region, so every pass over it walks memory
     // forwards. (A LIFO free list scrambled the layout step after step and made
@@ -130,11 +135,9 @@ pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
     t.data.try_reserve(n).map_err(|_| too_many())?;
     t.grad.try_reserve(n).map_err(|_| too_many())?;
     t.local.try_reserve(n).map_err(|_| too_many())?;
-    t.prev.try_reserve(n).map_err(|_| too_many())?;
+    t.links.try_reserve(n).map_err(|_| too_many())?;
     t.rc.try_reserve(n).map_err(|_| too_many())?;
     t.mark.try_reserve(n).map_err(|_| too_many())?;
-    t.op.try_reserve(n).map_err(|_| too_many())?;
-    t.labeled.try_reserve(n).map_err(|_| too_many())?;
     t.free_bits.try_reserve(words).map_err(|_| too_many())?;
     Ok(())
 }
@@ -184,11 +187,9 @@ impl Tape {
             data: Vec::new(),
             grad: Vec::new(),
             local: Vec::new(),
-            prev: Vec::new(),
+            links: Vec::new(),
             rc: Vec::new(),
             mark: Vec::new(),
-            op: Vec::new(),
-            labeled: Vec::new(),
             free_bits: Vec::new(),
             free_count: 0,
             first_free_word: 0,
@@ -213,11 +214,9 @@ impl Tape {
                 self.data[j] = data;
                 self.grad[j] = 0.0;
                 self.local[j] = local;
-                self.prev[j] = prev;
+                self.links[j] = Links { prev, op };
                 self.rc[j] = 1;
                 // `mark` keeps its stale epoch: always older than the next sort's.
-                self.op[j] = op;
-                self.labeled[j] = false;
                 i
             }
             None => {
@@ -228,11 +227,9 @@ impl Tape {
                 self.data.push(data);
                 self.grad.push(0.0);
                 self.local.push(local);
-                self.prev.push(prev);
+                self.links.push(Links { prev, op });
                 self.rc.push(1);
                 self.mark.push(0);
-                self.op.push(op);
-                self.labeled.push(false);
                 i
             }
         }
@@ -275,12 +272,12 @@ impl Tape {
         dying.push(id);
         while let Some(i) = dying.pop() {
             let j = i as usize;
-            if self.labeled[j] {
-                self.labels.remove(&i);
+            if !self.labels.is_empty() {
+                self.labels.remove(&i); // labels are rare: no per-node flag to keep
             }
             self.free_slot(j);
-            let prev = self.prev[j];
-            for &p in &prev[..self.op[j].arity()] {
+            let Links { prev, op } = self.links[j];
+            for &p in &prev[..op.arity()] {
                 let rc = &mut self.rc[p as usize];
                 *rc -= 1;
                 if *rc == 0 {
@@ -320,25 +317,23 @@ impl Tape {
         self.labels.get(&id).cloned().unwrap_or_default()
     }
     fn set_label(&mut self, id: u32, label: &str) {
-        let labeled = !label.is_empty();
-        self.labeled[id as usize] = labeled;
-        if labeled {
+        if !label.is_empty() {
             self.labels.insert(id, label.to_owned());
         } else {
             self.labels.remove(&id);
         }
     }
     fn arity(&self, id: u32) -> usize {
-        self.op[id as usize].arity()
+        self.links[id as usize].op.arity()
     }
     fn prev(&self, id: u32) -> &[u32] {
-        &self.prev[id as usize][..self.arity(id)]
+        &self.links[id as usize].prev[..self.arity(id)]
     }
     fn local_grads(&self, id: u32) -> Vec<f64> {
         self.local[id as usize][..self.arity(id)].to_vec()
     }
     fn op(&self, id: u32) -> (Op, f64) {
-        (self.op[id as usize], self.local[id as usize][1])
+        (self.links[id as usize].op, self.local[id as usize][1])
     }
 
     // ----- ops: forward value and local derivatives side by side -----
@@ -460,8 +455,8 @@ impl Tape {
         let topo = std::mem::take(&mut self.topo);
         for &v in topo.iter().rev() {
             let j = v as usize;
-            let (g, prev, local) = (self.grad[j], self.prev[j], self.local[j]);
-            for k in 0..self.op[j].arity() {
+            let (g, Links { prev, op }, local) = (self.grad[j], self.links[j], self.local[j]);
+            for k in 0..op.arity() {
                 self.grad[prev[k] as usize] += local[k] * g; // chain rule: 0 * inf stays NaN
             }
         }
@@ -484,7 +479,7 @@ impl Tape {
         self.topo.push(v);
         if zero_grads {
             let j = v as usize;
-            if self.op[j] == Op::Leaf {
+            if self.links[j].op == Op::Leaf {
                 self.saved.push((v, self.grad[j]));
             }
             self.grad[j] = 0.0;
@@ -506,23 +501,29 @@ impl Tape {
         let mut stack = std::mem::take(&mut self.stack);
         stack.clear();
         self.mark[root as usize] = epoch;
-        stack.push((root, 0));
-        while let Some(top) = stack.last_mut() {
-            let (v, next) = *top;
-            if (next as usize) < self.op[v as usize].arity() {
-                top.1 += 1;
-                let p = self.prev[v as usize][next as usize];
+        // The node being expanded and its next parent stay in registers; the
+        // stack only holds the ancestors to come back to.
+        let (mut v, mut next) = (root, 0usize);
+        'expand: loop {
+            let links = self.links[v as usize];
+            while next < links.op.arity() {
+                let p = links.prev[next];
+                next += 1;
                 if self.mark[p as usize] != epoch {
                     self.mark[p as usize] = epoch;
-                    if self.op[p as usize] == Op::Leaf {
+                    if self.links[p as usize].op == Op::Leaf {
                         self.place(p, zero_grads); // a leaf's visit ends where it starts
                     } else {
-                        stack.push((p, 0));
+                        stack.push((v, next as u32));
+                        (v, next) = (p, 0);
+                        continue 'expand;
                     }
                 }
-            } else {
-                stack.pop();
-                self.place(v, zero_grads);
+            }
+            self.place(v, zero_grads); // every parent is placed: post-order
+            match stack.pop() {
+                Some((parent, at)) => (v, next) = (parent, at as usize),
+                None => break,
             }
         }
         self.stack = stack;
