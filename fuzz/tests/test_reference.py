@@ -52,10 +52,14 @@ def cancellation(x: float) -> dict:
 
 
 def test_a_cancelling_program_gets_a_wider_tolerance():
-    out = reference.expect(cancellation(1e-3))
+    out = reference.expect(cancellation(1e-2))
     assert abs(out["expected"]["value"] + 1 / 3) < 1e-4
-    assert out["tolerance"]["rtol"] > 1e-12 or out["tolerance"]["atol"] > 1e-12
+    tol = out["tolerance"]
+    assert tol["rtol"] > 1e-12 or tol["atol"] > 1e-12
+    assert tol["rtol"] <= reference.MAX_WIDENING and tol["atol"] <= reference.MAX_WIDENING
 
 
 def test_a_catastrophic_cancellation_is_dropped():
-    assert reference.expect(cancellation(1e-6)) is None
+    # At x = 1e-3 one ulp of tanh already moves the result by more than 1e-6.
+    for x in (1e-3, 1e-6):
+        assert reference.expect(cancellation(x)) is None
