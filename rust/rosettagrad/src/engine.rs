@@ -474,7 +474,7 @@ impl Tape {
     }
 
     /// Append `v` to the order (its parents are all placed already).
-    #[inline]
+    #[inline(always)] // called for every node of the sort
     fn place(&mut self, v: u32, zero_grads: bool) {
         self.topo.push(v);
         if zero_grads {
