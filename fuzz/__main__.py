@@ -128,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{outcome.generated} generated, {outcome.ill_conditioned} ill-conditioned (dropped), "
         f"{outcome.seconds:.1f} s; report written to {args.report}"
     )
-    failed = bool(outcome.findings or outcome.unpinned or broken or missing)
+    for line in outcome.reference_errors[:10]:
+        print(f"\nREFERENCE ERROR on a generated case: {line}")
+    failed = bool(
+        outcome.findings or outcome.unpinned or outcome.reference_errors or broken or missing
+    )
     print("RESULT: " + ("FAIL" if failed else "PASS"))
     return 1 if failed else 0
 

@@ -72,6 +72,14 @@ def _expr(case: dict, rg: ModuleType) -> dict:
     return {"value": enc(out.data), "grads": {n: enc(v.grad) for n, v in env.items()}}
 
 
+def forward_values(case: dict, rg: ModuleType = rosettagrad) -> dict[str, float | str]:
+    """Every name's value in an expr program (no backward)."""
+    env = {name: rg.Value(num(v)) for name, v in case["inputs"].items()}
+    for name, op, *args in case["ops"]:
+        env[name] = _apply(op, [env[a] if isinstance(a, str) else a for a in args])
+    return {name: enc(v.data) for name, v in env.items()}
+
+
 def _apply(op: str, vals: list):
     if op == "add":
         return vals[0] + vals[1]

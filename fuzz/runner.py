@@ -87,21 +87,27 @@ class Port:
 LINTERS = {"expr": harness.lint_expr, "init": harness.lint_init}
 
 
-def finish(case: dict) -> dict | None:
+def finish(case: dict, strict: bool = False) -> dict | None:
     """The reference's expectations, then the features the harness's lint asks for.
 
-    None when the case is ill-conditioned or invalid (a shrink step can make
-    a program the lint or the reference rejects: it is simply not a candidate).
+    None when the case is ill-conditioned, or (unless `strict`) invalid: a
+    shrink step can make a program the lint or the reference rejects, and it
+    is then simply not a candidate. A generated case must be valid: with
+    `strict`, the reference's exception or the lint's complaint is raised.
     """
     try:
         case = reference.expect(case)
     except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+        if strict:
+            raise
         return None
     if case is None:
         return None
     problems: list[tuple[str, str]] = []
     needed = LINTERS.get(case["kind"], harness.lint_model_case)(case, problems)
     if problems:
+        if strict:
+            raise ValueError(f"generated case {case['id']} is invalid: {problems}")
         return None
     case["features"] = sorted(needed)
     return case
@@ -147,6 +153,7 @@ class Outcome:
     unavailable: dict[str, str] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)
     unpinned: dict[str, int] = field(default_factory=dict)  # crashes left in a dead batch
+    reference_errors: list[str] = field(default_factory=list)  # generated cases it rejected
     seconds: float = 0.0
 
 
@@ -173,7 +180,11 @@ def fuzz(
     outcome = Outcome(generated=budget)
     cases = []
     for case in gen.generate(seed, budget):
-        ready = finish(case)
+        try:
+            ready = finish(case, strict=True)
+        except Exception as e:  # the reference or the generator is wrong: say so, go on
+            outcome.reference_errors.append(f"{case['id']}: {type(e).__name__}: {e}")
+            continue
         if ready is None:
             outcome.ill_conditioned += 1
         else:
@@ -243,6 +254,7 @@ def report(outcome: Outcome, seed: int, budget: int) -> dict:
         "unavailable": outcome.unavailable,
         "broken": outcome.broken,
         "unpinned_crashes": outcome.unpinned,
+        "reference_errors": outcome.reference_errors,
         "summary": {n: dict(c) for n, c in outcome.counts.items()},
         "findings": [
             {

@@ -117,6 +117,16 @@ def _expr_proposals(case: dict) -> Iterator[dict]:
             c = _copy(case)
             c["ops"] = [_rename(o, op[0], sub) for j, o in enumerate(ops) if j != i]
             yield c
+    # Freeze a result: it becomes an input holding the value it had, so whatever
+    # made it can go (relu(exp(-x)) at x = inf → relu(v) at v = 0).
+    values = _forward(case)
+    for i, op in enumerate(ops):
+        if op[0] == case["output"] or op[0] not in values:
+            continue
+        c = _copy(case)
+        c["inputs"][op[0]] = values[op[0]]
+        del c["ops"][i]
+        yield c
     # Drop inputs nothing reads.
     read = {a for op in ops for a in _args(op) if isinstance(a, str)} | {case["output"]}
     unused = [n for n in case["inputs"] if n not in read]
@@ -142,6 +152,15 @@ def _expr_proposals(case: dict) -> Iterator[dict]:
                 c = _copy(case)
                 c["ops"][i][k] = s
                 yield c
+
+
+def _forward(case: dict) -> dict:
+    from . import reference  # the shrinker itself needs no engine; this one move does
+
+    try:
+        return reference.forward_values(case)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return {}
 
 
 def _args(op: list) -> list:

@@ -74,3 +74,14 @@ def test_the_cli_rejects_an_unknown_impl_and_a_bad_budget():
     with pytest.raises(SystemExit, match="unknown impl"):
         cli.main(["--impl", "cobol", "--budget", "5"])
     assert cli.main(["--budget", "0", "--impl", "python"]) == 2
+
+
+def test_a_generated_case_the_reference_rejects_is_reported_not_dropped(monkeypatch, fake):
+    def broken_expect(case):
+        raise OverflowError("int too large to convert to float")
+
+    monkeypatch.setattr(runner.reference, "expect", broken_expect)
+    out = runner.fuzz(1, 5, [fake("none")], log=lambda m: None)
+    assert len(out.reference_errors) == 5
+    assert "OverflowError" in out.reference_errors[0]
+    assert out.ill_conditioned == 0
