@@ -13,6 +13,7 @@ means, so the shrinker can be tested with a planted bug.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 from collections.abc import Callable, Iterator
 
@@ -36,6 +37,7 @@ def size(case: dict) -> tuple:
         return (len(case["model"]["nouts"]), sum(case["model"]["nouts"]), len(case["seed"]))
     values = [*case["parameters"], *(x for row in case["inputs"] for x in row)]
     return (
+        len(case["parameters"]),
         len(case["inputs"]),
         case.get("steps", 0),
         len(case["loss"]) + len(case.get("optimizer", {})),
@@ -211,6 +213,7 @@ def _simpler(x: object) -> Iterator[float | int | str]:
 
 
 def _model_proposals(case: dict) -> Iterator[dict]:
+    yield from _narrower_models(case)
     n = len(case["inputs"])
     for i in range(n) if n > 1 else ():
         c = _copy(case)
@@ -238,6 +241,41 @@ def _model_proposals(case: dict) -> Iterator[dict]:
             c["parameters"][i] = s
             yield c
             break  # one proposal per number keeps rounds small
+
+
+def _layers(case: dict) -> list[list[list]]:
+    """The flat canonical parameters as layers of neurons of [w_0 … w_{nin-1}, b]."""
+    sizes = [case["model"]["nin"], *case["model"]["nouts"]]
+    flat, out, k = case["parameters"], [], 0
+    for nin, nout in itertools.pairwise(sizes):
+        out.append([flat[k + j * (nin + 1) : k + (j + 1) * (nin + 1)] for j in range(nout)])
+        k += nout * (nin + 1)
+    return out
+
+
+def _narrower_models(case: dict) -> Iterator[dict]:
+    """One input fewer, or one neuron fewer in a layer: the weights that read it go too."""
+    layers = _layers(case)
+    if case["model"]["nin"] > 1:
+        c = _copy(case)
+        c["model"]["nin"] -= 1
+        c["inputs"] = [row[:-1] for row in case["inputs"]]
+        c["parameters"] = [p for n in layers[0] for p in [*n[:-2], n[-1]]]
+        c["parameters"] += [p for layer in layers[1:] for n in layer for p in n]
+        yield c
+    for i, width in enumerate(case["model"]["nouts"]):
+        if width == 1:
+            continue
+        c = _copy(case)
+        c["model"]["nouts"][i] -= 1
+        new = [list(layer) for layer in layers]
+        new[i] = new[i][:-1]  # the last neuron of layer i
+        if i + 1 < len(new):  # and the weight each neuron of the next layer gave it
+            new[i + 1] = [[*n[:-2], n[-1]] for n in new[i + 1]]
+        else:  # the last layer: one output fewer
+            c["targets"] = [row[:-1] for row in case["targets"]]
+        c["parameters"] = [p for layer in new for n in layer for p in n]
+        yield c
 
 
 def _copy(case: dict) -> dict:

@@ -103,3 +103,29 @@ def test_training_runs_shrink_to_one_sample_and_one_step():
     assert len(small["inputs"]) == 1
     assert small["steps"] == 1
     assert "l2" not in small["loss"]
+
+
+def test_models_shrink_to_one_input_and_one_neuron_per_layer():
+    case = next(
+        c for c in gen.generate(8, 500)
+        if c["kind"] == "mlp" and c["model"]["nin"] > 2 and max(c["model"]["nouts"]) > 2
+        and c["loss"]["name"] != "hinge"
+    )  # fmt: skip
+    small = shrink.shrink(case, lambda cs: [runner.finish(c) is not None for c in cs])
+    assert small["model"]["nin"] == 1
+    assert small["model"]["nouts"] == [1] * len(case["model"]["nouts"])
+    assert len(small["parameters"]) == 2 * len(case["model"]["nouts"])
+
+
+def test_narrowing_a_model_keeps_the_weights_of_what_remains():
+    case = {
+        "id": "t.m", "kind": "mlp", "description": "t", "features": [],
+        "model": {"nin": 2, "nouts": [2, 1], "activation": "tanh", "output_activation": "linear"},
+        # layer 0: n0 = [w00, w01, b0], n1 = [w10, w11, b1]; layer 1: [u0, u1, c]
+        "parameters": [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        "inputs": [[0.5, -0.5]], "targets": [[0.0]], "loss": {"name": "mse"},
+    }  # fmt: skip
+    narrower = list(shrink._narrower_models(case))
+    assert narrower[0]["parameters"] == [1, 3, 4, 6, 7, 8, 9]  # input 1 and its weights gone
+    assert narrower[0]["inputs"] == [[0.5]]
+    assert narrower[1]["parameters"] == [1, 2, 3, 7, 9]  # neuron 1 and the weight u1 gone
