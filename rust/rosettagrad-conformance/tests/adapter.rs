@@ -53,3 +53,39 @@ fn run_evaluates_cases_and_reports_bad_ones_as_errors() {
         2
     );
 }
+
+#[test]
+fn numbers_parse_to_the_nearest_double_and_print_back_unchanged() {
+    // Seeded weights that serde_json's default fast float parser reads one ulp off;
+    // every port must start from bit-identical inputs.
+    let digits = [
+        "0.9543972271488157",
+        "0.21041097763800254",
+        "0.9009514491226345",
+    ];
+    let cases: Vec<String> = digits
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            format!(r#"{{"id": "t{i}", "kind": "expr", "inputs": {{"x": {d}}}, "ops": [], "output": "x"}}"#)
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("rg-parse-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        format!(r#"{{"protocol": 1, "cases": [{}]}}"#, cases.join(",")),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rosettagrad-conformance"))
+        .args(["run", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for d in digits {
+        assert!(
+            text.contains(&format!(r#""value":{d}"#)),
+            "{d} did not round-trip: {text}"
+        );
+    }
+}
