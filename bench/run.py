@@ -22,90 +22,66 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PY_RUNNER = ROOT / "bench/runners/python_runner.py"
-RUST_BIN = ROOT / "rust/target/release/rosettagrad-bench"
+PY_RUNNER = str(ROOT / "bench/runners/python_runner.py")
+
+sys.path.insert(0, str(ROOT / "conformance"))
+import harness  # noqa: E402  (the one place that knows each port's toolchain and build)
+
+PORTS = harness.known_impls()
+RUST_BENCH = str(Path(PORTS["rust"].command[0]).with_name("rosettagrad-bench"))
 
 WORKLOADS = ["moons", "chain", "wide", "memory"]
 TIMEOUT_S = 1800
+BUILD_TIMEOUT_S = 1800
 
 
 @dataclass
 class Impl:
     name: str
     command: list[str]
-    needs: str  # the tool that must be on PATH (or the module that must import)
-    present: Path  # a file that exists once the port is in the tree
-    build: list[str] | None = None
+    port: str | None  # the conformance impl whose toolchain, sources and build it shares
+    module: str | None = None  # a Python module the runner imports
 
 
-def python_impl(name: str, module: str) -> Impl:
-    return Impl(name, [sys.executable, str(PY_RUNNER), "--impl", name], module, PY_RUNNER)
+def python_impl(name: str, port: str | None, module: str) -> Impl:
+    return Impl(name, [sys.executable, PY_RUNNER, "--impl", name], port, module)
 
 
 IMPLS = {
-    "micrograd": python_impl("micrograd", "micrograd"),
-    "python": python_impl("python", "rosettagrad"),
-    "rust": Impl(
-        "rust",
-        [str(RUST_BIN)],
-        "cargo",
-        ROOT / "rust/Cargo.toml",
-        [
-            "cargo",
-            "build",
-            "--release",
-            "--manifest-path",
-            str(ROOT / "rust/Cargo.toml"),
-            "-p",
-            "rosettagrad-conformance",
-            "--bin",
-            "rosettagrad-bench",
-        ],
-    ),
-    "rust-py": python_impl("rust-py", "rosettagrad_rs"),
-    "rust-py-ops": python_impl("rust-py-ops", "rosettagrad_rs"),
-    "js": Impl(
-        "js",
-        ["node", str(ROOT / "bench/runners/bench.js")],
-        "node",
-        ROOT / "bench/runners/bench.js",
-    ),
+    "micrograd": python_impl("micrograd", None, "micrograd"),
+    "python": python_impl("python", "python", "rosettagrad"),
+    "rust": Impl("rust", [RUST_BENCH], "rust"),
+    "rust-py": python_impl("rust-py", "rust-py", "rosettagrad_rs"),
+    "rust-py-ops": python_impl("rust-py-ops", "rust-py", "rosettagrad_rs"),
+    "js": Impl("js", ["node", "bench/runners/bench.js"], "js"),
     "julia": Impl(
-        "julia",
-        ["julia", f"--project={ROOT / 'julia/conformance'}", str(ROOT / "bench/runners/bench.jl")],
-        "julia",
-        ROOT / "bench/runners/bench.jl",
-        [
-            "julia",
-            f"--project={ROOT / 'julia/conformance'}",
-            "-e",
-            'using Pkg; Pkg.develop(path="julia"); Pkg.instantiate()',
-        ],
+        "julia", ["julia", "--project=julia/conformance", "bench/runners/bench.jl"], "julia"
     ),
 }
 
 
-def unavailable_reason(impl: Impl) -> str | None:
-    """Why an impl can't run here, or None when it can."""
-    if not impl.present.exists():
-        return f"unavailable: port not in this tree ({impl.present} missing)"
-    if impl.command[0] == sys.executable:
-        probe = [sys.executable, "-c", f"import {impl.needs}"]
+def unavailable_reason(impl: Impl, builds: dict[str, str | None]) -> str | None:
+    """Why an impl can't run here (toolchain, port, build, module), or None when it can.
+
+    `builds` remembers each port's build result, so rust-py and rust-py-ops build once.
+    """
+    port = PORTS.get(impl.port) if impl.port else None
+    if port is not None:
+        if port.tool and shutil.which(port.tool) is None:
+            return f"unavailable: `{port.tool}` not found on PATH"
+        missing = [f for f in port.present if not (ROOT / f).exists()]
+        if missing:
+            return f"unavailable: port not in this tree (no {missing[0]})"
+        if port.build and port.name not in builds:
+            print(f"bench: building {port.name}: {' '.join(port.build)}", file=sys.stderr)
+            code, out, err = harness.run_process(port.build, BUILD_TIMEOUT_S, {})
+            builds[port.name] = None if code == 0 else f"build failed: {harness.tail(err or out)}"
+        if builds.get(port.name):
+            return builds[port.name]
+    if impl.module:
+        probe = [sys.executable, "-c", f"import {impl.module}"]
         if subprocess.run(probe, capture_output=True).returncode != 0:
-            return f"unavailable: Python module `{impl.needs}` is not installed"
-        return None
-    if shutil.which(impl.needs) is None:
-        return f"unavailable: `{impl.needs}` not found on PATH"
-    return None
-
-
-def build(impl: Impl) -> str | None:
-    """Build what the impl needs; the error text when the build fails."""
-    if impl.build is None:
-        return None
-    proc = subprocess.run(impl.build, cwd=ROOT, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return f"build failed: {' '.join(impl.build)}\n{proc.stderr[-2000:]}"
+            return f"unavailable: Python module `{impl.module}` is not installed"
     return None
 
 
@@ -187,8 +163,8 @@ def machine() -> dict[str, Any]:
     }
 
 
-def fmt(x: Any, spec: str) -> str:
-    return "-" if x is None else format(x, spec)
+def fmt(x: Any, spec: str, unit: str = "") -> str:
+    return "-" if x is None else format(x, spec) + unit
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
@@ -199,7 +175,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
         ratio = "-" if r["ratio_vs_micrograd"] is None else f"{r['ratio_vs_micrograd']:.1f}x"
         print(
-            f"{r['workload']:8} {r['impl']:12} {fmt(r['median_s'], '10.5f')}s "
+            f"{r['workload']:8} {r['impl']:12} {fmt(r['median_s'], '10.5f', 's'):>11} "
             f"{fmt(r['ns_per_node'], '9.1f')} {ratio:>13} {fmt(r['rss_mb_100'], '8.1f')} "
             f"{fmt(r['rss_mb_1000'], '9.1f')}  {r['error'] or ''}"
         )
@@ -223,8 +199,9 @@ def main(argv: list[str]) -> int:
     )
 
     results = []
+    builds: dict[str, str | None] = {}
     for impl in impls:
-        error = unavailable_reason(impl) or build(impl)
+        error = unavailable_reason(impl, builds)
         for workload in workloads:
             print(f"bench: {impl.name} {workload} ...", file=sys.stderr, flush=True)
             results.append(

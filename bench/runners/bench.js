@@ -142,7 +142,7 @@ function main() {
     let rss100 = null;
     for (let i = 1; i <= opts.steps; i++) {
       trainer.step();
-      if (i === 100) rss100 = rssMb();
+      if (i === Math.min(100, opts.steps)) rss100 = rssMb();
     }
     result = { rss_mb_100: rss100, rss_mb_1000: rssMb() };
   }

@@ -51,20 +51,40 @@ def test_ratio_is_micrograds_median_over_the_impls():
     assert results[3]["ratio_vs_micrograd"] is None
 
 
-def test_missing_port_or_toolchain_is_an_error_row_not_a_dropped_one(tmp_path, monkeypatch):
-    missing = run.Impl("ghost", ["ghost-runner"], "ghost-tool", tmp_path / "nope.txt")
-    assert "not in this tree" in run.unavailable_reason(missing)
-    present = tmp_path / "here.txt"
-    present.write_text("")
-    no_tool = run.Impl("ghost", ["ghost-runner"], "ghost-tool-xyz", present)
-    assert "`ghost-tool-xyz` not found" in run.unavailable_reason(no_tool)
+def test_missing_port_toolchain_or_module_is_an_error_row_not_a_dropped_one(monkeypatch):
+    builds: dict[str, str | None] = {}
+    ghost = run.harness.Impl("ghost", ["ghost"], tool="ghost-tool-xyz", present=["README.md"])
+    monkeypatch.setitem(run.PORTS, "ghost", ghost)
+    assert "`ghost-tool-xyz` not found" in run.unavailable_reason(
+        run.Impl("ghost", ["ghost"], "ghost"), builds
+    )
+    ghost.tool, ghost.present = None, ["no/such/file.txt"]
+    assert "not in this tree (no no/such/file.txt)" in run.unavailable_reason(
+        run.Impl("ghost", ["ghost"], "ghost"), builds
+    )
+    no_module = run.Impl("ghost", ["ghost"], None, "no_such_module_xyz")
+    assert "`no_such_module_xyz` is not installed" in run.unavailable_reason(no_module, builds)
+
+
+def test_a_failing_build_is_the_rows_error_and_runs_once(monkeypatch):
+    builds: dict[str, str | None] = {}
+    fail = [
+        sys.executable,
+        "-c",
+        "import sys; print('compile error', file=sys.stderr); sys.exit(1)",
+    ]
+    ghost = run.harness.Impl("ghost", ["ghost"], present=["README.md"], build=fail)
+    monkeypatch.setitem(run.PORTS, "ghost", ghost)
+    first = run.unavailable_reason(run.Impl("a", ["a"], "ghost"), builds)
+    assert first is not None and first.startswith("build failed") and "compile error" in first
+    ghost.build = ["false-command-that-would-fail-differently"]
+    assert run.unavailable_reason(run.Impl("b", ["b"], "ghost"), builds) == first
 
 
 def test_a_failing_runner_becomes_the_rows_error(tmp_path):
     failing = run.Impl(
-        "boom", [sys.executable, "-c", "import sys; sys.exit('RecursionError: deep')"],
-        "python", tmp_path,
-    )  # fmt: skip
+        "boom", [sys.executable, "-c", "import sys; sys.exit('RecursionError: deep')"], None
+    )
     r = run.measure(failing, "chain", [])
     assert r["error"] == "exit 1: RecursionError: deep"
     assert r["median_s"] is None
