@@ -31,11 +31,13 @@ nox.options.sessions = [
     "parity",
     "conformance_tests",
     "fuzz_smoke",
+    "conformance",  # the matrix of every available port, in CI's log
     "site_test",  # last: it reuses conformance-report.json when a conformance run wrote one
 ]
 
 PYTHON_TEST = ["./python[test]"]
 RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
 
 
 def require(session: nox.Session, tool: str, what: str) -> str:
@@ -48,10 +50,11 @@ def require(session: nox.Session, tool: str, what: str) -> str:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over every Python file in the repo."""
-    session.install(RUFF)
+    """ruff over every Python file in the repo; mypy --strict over the reference package."""
+    session.install(RUFF, MYPY)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "--strict", "python/src/rosettagrad")
 
 
 @nox.session
