@@ -240,15 +240,32 @@ def describe(engine: str) -> Json:
     }
 
 
+class BadInput(Exception):
+    """IN.json itself is unusable: the adapter says why and exits 2, no stack trace."""
+
+
+def read_input(path: str) -> list[Any]:
+    """The cases of IN.json, or BadInput naming what is wrong with the document."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except OSError as e:
+        raise BadInput(f"cannot read {path}: {e.strerror}") from None
+    except ValueError as e:  # JSONDecodeError and invalid UTF-8
+        raise BadInput(f"{path} is not valid JSON: {e}") from None
+    if not isinstance(doc, dict):
+        raise BadInput(f"{path}: expected a JSON object, got {type(doc).__name__}")
+    if doc.get("protocol") != PROTOCOL:
+        raise BadInput(f"{path}: protocol {doc.get('protocol')!r}, this adapter speaks {PROTOCOL}")
+    cases = doc.get("cases")
+    if not isinstance(cases, list):
+        raise BadInput(f"{path}: field `cases` must be a list of cases")
+    return cases
+
+
 def run(engine: str, path: str) -> Json:
     eng = importlib.import_module(engine)
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
-    if doc.get("protocol") != PROTOCOL:
-        raise SystemExit(
-            f"unsupported protocol {doc.get('protocol')!r}: this adapter speaks {PROTOCOL}"
-        )
-    return {"protocol": PROTOCOL, "results": [run_case(eng, c) for c in doc["cases"]]}
+    return {"protocol": PROTOCOL, "results": [run_case(eng, c) for c in read_input(path)]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,7 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("cases", metavar="IN.json")
     args = parser.parse_args(argv)
     name = getattr(args, "engine", "rosettagrad")
-    out = describe(name) if args.command == "describe" else run(name, args.cases)
+    try:
+        out = describe(name) if args.command == "describe" else run(name, args.cases)
+    except BadInput as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     json.dump(out, sys.stdout, allow_nan=False)
     sys.stdout.write("\n")
     return 0
