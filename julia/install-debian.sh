@@ -6,7 +6,8 @@
 # `throw`, so bullseye's libunwind8 1.3.2 is unpacked privately and put first
 # on LD_LIBRARY_PATH for julia alone, by a wrapper script.
 #
-#   bash julia/install-debian.sh        # installs /usr/local/bin/julia (idempotent)
+#   bash julia/install-debian.sh   # installs /usr/local/bin/julia; does nothing if a julia
+#                                  # on PATH already works
 #
 # Nothing else is taken from bullseye: an apt preferences file pins the suite
 # below every bookworm package, so only `julia/bullseye` asked for by name comes
@@ -19,11 +20,12 @@ WRAPPER="$PREFIX/julia"
 SOURCES=/etc/apt/sources.list.d/bullseye.sources
 PREFS=/etc/apt/preferences.d/bullseye-low
 
-works() { # the wrapper exists and a caught throw does not crash julia
-  [ -x "$WRAPPER" ] && "$WRAPPER" --startup-file=no -e \
+works() { # $1 exists and a caught throw does not crash it
+  [ -x "$1" ] && "$1" --startup-file=no -e \
     'f() = throw(ArgumentError("x")); try f() catch e; end' >/dev/null 2>&1
 }
-if works; then
+# Fast when done already: the julia on PATH (the wrapper, or a contributor's own) works.
+if works "$(command -v julia || true)"; then
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -79,7 +81,7 @@ LD_LIBRARY_PATH="$LIBDIR/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$LD_LIBRA
 WRAP
 chmod +x "$WRAPPER"
 
-if ! works; then
+if ! works "$WRAPPER"; then
   echo "install-debian.sh: julia installed but a caught throw still fails:" >&2
   "$WRAPPER" --startup-file=no -e 'f() = throw(ArgumentError("x")); try f() catch e; println(e) end' >&2 || true
   exit 1
