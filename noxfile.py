@@ -5,11 +5,14 @@
     nox -s bench             the benchmark against karpathy's micrograd
 
 Sessions run on the Python that runs nox; nox never downloads a Python. A
-session whose toolchain (cargo, node, julia) is missing skips and says so.
+session whose toolchain (cargo, node, julia, chromium) is missing skips and says so;
+with ROSETTAGRAD_REQUIRE_ALL=1 (set by .ci/run) it fails instead, and conformance,
+fuzz_smoke and demo require every port (`--require NAME` for each impl).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -22,6 +25,7 @@ nox.options.download_python = "never"
 nox.options.error_on_missing_interpreters = False
 # `nox` alone runs the tests; bench, site serving and the demos are asked for by name.
 nox.options.sessions = [
+    "toolchains",  # first: says which ports this machine can test (CI: all, or it fails)
     "lint",
     "python",
     "rust",
@@ -33,6 +37,7 @@ nox.options.sessions = [
     "fuzz_smoke",
     "conformance",  # the matrix of every available port, in CI's log
     "site_test",  # last: it reuses conformance-report.json when a conformance run wrote one
+    "pipeline",  # the CI path itself: a hidden toolchain fails it
 ]
 
 PYTHON_TEST = ["./python[test]"]
@@ -40,12 +45,56 @@ RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
 
 
+# CI's switch: every toolchain must be there and every port must run (.ci/run sets it).
+REQUIRE_ALL = os.environ.get("ROSETTAGRAD_REQUIRE_ALL") == "1"
+# Every port the harness knows (conformance/harness.py known_impls; tests/test_pipeline.py
+# keeps the two in step).
+IMPLS = ["python", "rust-py", "rust", "js", "julia"]
+# The toolchains CI needs, and what needs each.
+TOOLCHAINS = {
+    "cargo": "the Rust port (rust/) and its Python wheel (rust-py)",
+    "node": "the JavaScript port (js/) and the site's browser test",
+    "npm": "the JavaScript port (js/) and the site's browser test",
+    "julia": "the Julia port (julia/)",
+    "chromium": "the site's browser test (tools/site/browser_test.mjs)",
+}
+
+
+def which(tool: str) -> str | None:
+    return find_chromium() if tool == "chromium" else shutil.which(tool)
+
+
+def missing(session: nox.Session, why: str) -> None:
+    """Skip the session saying why; with ROSETTAGRAD_REQUIRE_ALL=1 (CI) fail it instead."""
+    if REQUIRE_ALL:
+        session.error(f"{why} (ROSETTAGRAD_REQUIRE_ALL=1: a missing toolchain is an error)")
+    session.skip(f"{why}, so this session did not run.")
+
+
 def require(session: nox.Session, tool: str, what: str) -> str:
-    """The path of `tool`, or skip the session saying what is missing."""
-    path = shutil.which(tool)
+    """The path of `tool`, or skip the session saying what is missing (fail in CI)."""
+    path = which(tool)
     if path is None:
-        session.skip(f"`{tool}` not found on PATH: {what} needs it, so this session did not run.")
+        missing(session, f"`{tool}` not found on PATH: {what} needs it")
     return path
+
+
+def required_impls() -> list[str]:
+    """`--require NAME` for every port when ROSETTAGRAD_REQUIRE_ALL=1, else nothing."""
+    return [arg for name in IMPLS for arg in ("--require", name)] if REQUIRE_ALL else []
+
+
+@nox.session(venv_backend="none")
+def toolchains(session: nox.Session) -> None:
+    """Which toolchains are here; with ROSETTAGRAD_REQUIRE_ALL=1 any missing one fails (CI)."""
+    absent = []
+    for tool, what in TOOLCHAINS.items():
+        path = which(tool)
+        session.log(f"{tool}: {path or 'MISSING'} ({what})")
+        if path is None:
+            absent.append(f"`{tool}` not found on PATH: {what} cannot be tested")
+    if absent:
+        missing(session, "; ".join(absent))
 
 
 @nox.session
@@ -102,6 +151,8 @@ JULIA_SYNTAX = ["tree-sitter==0.25.2", "tree-sitter-julia==0.23.1"]
 def julia(session: nox.Session) -> None:
     """The Julia port: Pkg.test() where `julia` is on PATH, else a syntax check of every .jl."""
     if shutil.which("julia") is None:
+        if REQUIRE_ALL:
+            require(session, "julia", "the Julia port (julia/)")
         session.install(*JULIA_SYNTAX)
         session.run("python", "julia/syntax_check.py")
         session.warn("`julia` not found on PATH: the Julia tests were NOT run (syntax check only).")
@@ -131,7 +182,7 @@ def conformance(session: nox.Session) -> None:
     Julia's environment); a port whose toolchain is missing shows as unavailable.
     """
     session.install(*CONFORMANCE_TOOLS)
-    session.run("python", "conformance/harness.py", *session.posargs)
+    session.run("python", "conformance/harness.py", *required_impls(), *session.posargs)
 
 
 @nox.session
@@ -197,13 +248,9 @@ def find_chromium() -> str | None:
 def site_test(session: nox.Session) -> None:
     """Build the site, then load every page in headless chromium and save screenshots."""
     require(session, "node", "the site's browser test")
-    build_site(session, *session.posargs)
+    require(session, "chromium", "the site's browser test (apt-get install chromium)")
     chromium = find_chromium()
-    if chromium is None:
-        session.skip(
-            "no chromium (/usr/bin/chromium or on PATH): the site was built but the browser "
-            "test did not run; install Debian's `chromium` (apt-get install chromium)"
-        )
+    build_site(session, *session.posargs)
     session.run(
         "node", "tools/site/browser_test.mjs", "site", env={"CHROMIUM": chromium}, external=True
     )
@@ -213,7 +260,14 @@ def site_test(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Same-seed training in every available port, loss per step side by side."""
     session.install("./python")
-    session.run("python", "tools/demo.py", *session.posargs)
+    session.run("python", "tools/demo.py", *required_impls(), *session.posargs)
+
+
+@nox.session
+def pipeline(session: nox.Session) -> None:
+    """The CI path itself: with a toolchain hidden from PATH, .ci/run fails and names the port."""
+    session.install("pytest>=8,<10", "nox==2026.10.20")
+    session.run("pytest", "tests/test_pipeline.py", *session.posargs)
 
 
 # ---- reliability: differential fuzzing (fuzz/) ----
@@ -236,7 +290,7 @@ def fuzz_smoke(session: nox.Session) -> None:
     session.install(*CONFORMANCE_TOOLS, "pytest>=8,<10")
     tmp = Path(session.create_tmp())
     session.run(
-        "python", "-m", "fuzz", "--seed", "2026", "--budget", "500",
+        "python", "-m", "fuzz", "--seed", "2026", "--budget", "500", *required_impls(),
         "--report", str(tmp / "fuzz-report.json"), "--findings", str(tmp / "fuzz-findings.json"),
     )  # fmt: skip
     # The fuzz run just built every port: the adapter tests reuse those builds.
