@@ -486,6 +486,7 @@ class Status:
     version: str | None = None
     features: set[str] = field(default_factory=set)
     broken: bool = False  # available, but the build or `describe` failed
+    required: bool = False  # --require: a case it would skip fails instead
 
 
 def run_process(cmd: list[str], timeout: float, env: dict[str, str]) -> tuple[int | None, str, str]:
@@ -556,6 +557,9 @@ def run_group(impl: Impl, status: Status, cases: list[Case], timeout: float) -> 
         missing = sorted(set(case.data["features"]) - status.features)
         if status.broken:
             results.append(result(case, impl, "crash", status.reason))
+        elif missing and status.required:
+            why = f"adapter lacks features {missing}, and a required impl may not skip"
+            results.append(result(case, impl, "fail", why))
         elif missing:
             results.append(result(case, impl, "skip", f"adapter lacks features {missing}"))
         else:
@@ -705,7 +709,7 @@ def parse_args(argv: list[str] | None, names: list[str]) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="fail when this impl is unavailable (repeatable)",
+        help="fail when this impl is unavailable or skips a case (repeatable)",
     )
     p.add_argument(
         "--report",
@@ -776,6 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in selected:
         impl = impls[name]
         status = statuses[name] = prepare(impl, args.timeout, args.build_timeout, log)
+        status.required = name in args.require
         xfail_path = XFAIL_DIR / f"{name}.txt"
         xfail = read_expected_failures(xfail_path)
         if default_suite:

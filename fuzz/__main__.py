@@ -35,7 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="fail when this impl is unavailable (repeatable)",
+        help="fail when this impl is unavailable or skips a case (repeatable)",
     )
     p.add_argument(
         "--shrink",
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--budget must be at least 1", file=sys.stderr)
         return 2
     names = list(dict.fromkeys(args.impl + args.require))
-    selected, unavailable, broken = runner.ports(names, args.timeout, print)
+    selected, unavailable, broken = runner.ports(names, args.timeout, print, tuple(args.require))
     for name, why in unavailable.items():
         print(f"  {name}: unavailable: {why}")
     for name, why in broken.items():

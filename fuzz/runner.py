@@ -114,9 +114,12 @@ def finish(case: dict, strict: bool = False) -> dict | None:
 
 
 def ports(
-    names: list[str], timeout: float, log
+    names: list[str], timeout: float, log, required: tuple[str, ...] = ()
 ) -> tuple[list[Port], dict[str, str], dict[str, str]]:
-    """The selected impls that run; why the others are unavailable; which are broken."""
+    """The selected impls that run; why the others are unavailable; which are broken.
+
+    A `required` impl may not skip: a case it lacks a feature for is a failure.
+    """
     impls = harness.known_impls()
     unknown = [n for n in names if n not in impls]
     if unknown:
@@ -126,6 +129,7 @@ def ports(
     broken: dict[str, str] = {}
     for name in names or list(impls):
         status = harness.prepare(impls[name], timeout, 1800.0, log)
+        status.required = name in required
         if not status.available:
             missing[name] = status.reason or "unavailable"
         elif status.broken:

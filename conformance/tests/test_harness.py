@@ -236,6 +236,16 @@ def test_undeclared_feature_is_skip_and_does_not_fail(tmp_path, run):
     assert "0/1 (1 skip)" in r.out
 
 
+def test_undeclared_feature_of_a_required_impl_fails(tmp_path, run):
+    r = run([write_cases(tmp_path, "ops.json", [ADD, TANH])], mode="nofeatures",
+            args=("--require", "fake"))  # fmt: skip
+    assert r.statuses() == {"t.add": "fail", "t.tanh": "fail"}
+    message = r.results("fake")[0]["message"]
+    assert "op.add" in message and "a required impl may not skip" in message
+    assert r.code == 1
+    assert "0/2 (2 fail)" in r.out and "RESULT: FAIL" in r.out
+
+
 def test_expected_failure_is_xfail_and_xpass_fails(tmp_path, run):
     (tmp_path / "xfail").mkdir()
     (tmp_path / "xfail" / "fake.txt").write_text(

@@ -6,6 +6,7 @@ BUG is one of:
   relu0      relu'(0) = 1 (micrograd's own `(out.data > 0)` is right; this is the classic slip)
   sub-const  `c - x` with a constant on the left computed as `x - c`
   crash-log  the process aborts on any case that uses log (a port that dies, not one that errs)
+  no-log     `describe` leaves out op.log (a port that does not declare a feature)
   none       no bug: agrees everywhere
 """
 
@@ -45,6 +46,8 @@ def plant(bug: str) -> None:
             return real_run(engine, path)
 
         adapter.run = run
+    elif bug == "no-log":
+        adapter.FEATURES = [f for f in adapter.FEATURES if f != "op.log"]
     elif bug != "none":
         raise SystemExit(f"unknown bug {bug!r}")
 

@@ -5,43 +5,27 @@ not a protocol document at all (not JSON, no `cases`, not an object, missing)
 has no case to attach an error to: the adapter must then say what is wrong,
 on stderr or as JSON, and exit; no traceback, panic, abort or hang.
 
-Ports whose toolchain is missing (or that are not in the tree yet) are
-skipped with the harness's reason; a port that is present but fails to build
-fails here. With FUZZ_PREBUILT=1 (set by `nox -s fuzz_smoke` after its fuzz
-run built everything) the adapters are not rebuilt.
+The `adapter` fixture (conftest.py) runs every port: a missing toolchain
+is a skip locally and a failure in CI.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import harness
+from .conftest import TIMEOUT, harness
 
 STACK = re.compile(
     r"Traceback \(most recent call last\)|panicked at|stack backtrace|Stacktrace:"
     r"|^\s+at .+:\d+:\d+\)?$|^\s*\[\d+\] .+ @ ",
     re.MULTILINE,
 )
-TIMEOUT = 120.0
 GOOD = {"id": "bad.good", "kind": "expr", "description": "d", "features": ["op.exp"],
         "inputs": {"x": 1.0}, "ops": [["y", "exp", "x"]], "output": "y"}  # fmt: skip
-
-
-@pytest.fixture(scope="module", params=list(harness.known_impls()))
-def adapter(request) -> harness.Impl:
-    impl = harness.known_impls()[request.param]
-    if os.environ.get("FUZZ_PREBUILT"):
-        impl.build = None
-    status = harness.prepare(impl, TIMEOUT, 1800.0, lambda msg: None)
-    if not status.available:
-        pytest.skip(f"{impl.name}: {status.reason}")
-    assert not status.broken, f"{impl.name} is in the tree but broken: {status.reason}"
-    return impl
 
 
 def run(impl: harness.Impl, path: Path) -> tuple[int | None, str, str]:
