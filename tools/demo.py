@@ -6,8 +6,10 @@
 Every port trains MLP(2, [16, 16, 1], relu, seed=1337) on the moons for 100
 steps through its conformance adapter (tools/same_seed.py). This prints the
 loss of each step in one column per port, each port's time per step and the
-largest disagreement between the ports. Exits non-zero when a port that is
-available fails or disagrees beyond the train tolerance (rtol 1e-8).
+largest disagreement between the ports. Exits non-zero when a port that should
+run did not (its toolchain is there, or it is named with --require), when no
+port ran besides the reference, or when one disagrees beyond the train
+tolerance (rtol 1e-8).
 """
 
 from __future__ import annotations
@@ -83,11 +85,16 @@ def table(case: dict, runs: list[same_seed.Run], every: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--impl", action="append", metavar="NAME", help="only these (repeatable)")
+    parser.add_argument(
+        "--require", action="append", default=[], metavar="NAME",
+        help="fail when this impl does not run (repeatable; CI requires every one)",
+    )  # fmt: skip
     parser.add_argument("--every", type=int, default=1, metavar="N", help="print every Nth step")
     parser.add_argument("--json", metavar="PATH", help="also write the runs as JSON here")
     args = parser.parse_args(argv)
 
-    case, runs = run_with_progress(args.impl)
+    names = list(dict.fromkeys([*args.impl, *args.require])) if args.impl else None
+    case, runs = run_with_progress(names)
     opt = case["optimizer"]
     print(
         f"\nMLP(2, [16, 16, 1], relu, seed={same_seed.SEED}) on moons "
@@ -100,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     for r in runs:
         if not r.ok:
             print(f"  {r.impl}: {'unavailable' if not r.available else 'FAILED'}: {r.reason}")
-    agree = same_seed.agreement(runs)
+    agree = same_seed.agreement(runs, required=tuple(args.require))
+    for why in agree.missing:
+        print(f"  should have run but did not: {why}")
     print(
         f"\nlargest disagreement with the Python reference over {agree.compared} other port(s): "
         f"{agree.worst_rel:.3g} relative ({agree.worst_at}); "
@@ -109,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(same_seed.as_json(case, runs), f)
-    failed = [r for r in runs if r.available and not r.ok]
-    return 1 if failed or not agree.within else 0
+            json.dump(same_seed.as_json(case, runs, tuple(args.require)), f)
+    print("RESULT: " + ("PASS" if agree.within else "FAIL"))
+    return 0 if agree.within else 1
 
 
 if __name__ == "__main__":

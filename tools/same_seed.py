@@ -130,20 +130,36 @@ def impls(names: list[str] | None = None) -> list[harness.Impl]:
 
 @dataclass
 class Agreement:
-    """How far each port's losses and final parameters are from the Python reference's."""
+    """How far each port's losses and final parameters are from the Python reference's.
+
+    `within` is the verdict: every port that should have run did (`missing` is empty), at
+    least one other port ran besides the reference, and every value of every port is
+    inside the train tolerance. A port that ran is never left out of the comparison.
+    """
 
     worst_rel: float  # largest |a - e| / |e| over every step and every port
     worst_at: str  # where: "js, step 57"
-    within: bool  # every value inside the train tolerance (atol + rtol·|e|)
+    within: bool  # the verdict (see above)
     compared: int  # ports compared with the reference
+    missing: list[str] = field(default_factory=list)  # "rust: adapter exited with code 101"
 
 
-def agreement(runs: list[Run], reference: str = "python") -> Agreement:
+def agreement(
+    runs: list[Run], reference: str = "python", required: tuple[str, ...] = ()
+) -> Agreement:
+    """Compare every run with the reference's.
+
+    A port should have run when its toolchain is there (`available`) or it is `required`;
+    one that did not is `missing` and the verdict is no agreement.
+    """
+    missing = [
+        f"{r.impl}: {r.reason}" for r in runs if not r.ok and (r.available or r.impl in required)
+    ]
     ok = {r.impl: r for r in runs if r.ok}
     if reference not in ok:
-        return Agreement(math.nan, f"no {reference} run to compare with", False, 0)
+        return Agreement(math.nan, f"no {reference} run to compare with", False, 0, missing)
     ref = ok[reference]
-    worst, where, within = 0.0, "all ports agree exactly", True
+    worst, where, within = 0.0, "all ports agree exactly", not missing
     for r in ok.values():
         if r is ref:
             continue
@@ -158,7 +174,9 @@ def agreement(runs: list[Run], reference: str = "python") -> Agreement:
             rel = abs(a - e) / abs(e) if e else abs(a - e)
             if not math.isnan(worst) and not rel <= worst:  # a NaN is the worst and stays
                 worst, where = rel, f"{r.impl}, {label}"
-    return Agreement(worst, where, within, len(ok) - 1)
+    if len(ok) == 1:  # the reference alone agrees with nothing
+        return Agreement(math.nan, f"no port ran besides {reference}", False, 0, missing)
+    return Agreement(worst, where, within, len(ok) - 1, missing)
 
 
 def run_all(
@@ -178,8 +196,8 @@ def run_all(
     return as_json(case, runs)
 
 
-def as_json(case: dict, runs: list[Run]) -> dict:
-    agree = agreement(runs)
+def as_json(case: dict, runs: list[Run], required: tuple[str, ...] = ()) -> dict:
+    agree = agreement(runs, required=required)
     return {
         "case": {k: case[k] for k in ("model", "loss", "optimizer", "steps")} | {"seed": SEED},
         "tolerance": {"rtol": RTOL, "atol": ATOL},
@@ -201,5 +219,6 @@ def as_json(case: dict, runs: list[Run]) -> dict:
             "worst_at": agree.worst_at,
             "within_tolerance": agree.within,
             "ports_compared": agree.compared,
+            "missing": agree.missing,
         },
     }
