@@ -39,9 +39,12 @@ def expr(
     grads_of: list[str] | None = None,
     extra: tuple[str, ...] = (),
     tolerance: dict | None = None,
+    signed_zeros: bool = False,
 ) -> dict:
     if hand is not None and "hand" not in checks:
         checks = (*checks, "hand")
+    if signed_zeros:  # the case pins which zero: -0.0 != 0.0 (SPEC §5)
+        tolerance = {**(tolerance or {}), "signed_zeros": True}
     return {
         "case": {
             "id": id,
@@ -138,8 +141,10 @@ EDGES = [
     expr("expr.relu.at-zero", "relu at exactly 0: the value is 0 and relu'(0) is pinned to 0.",
          {"x": 0.0}, [["y", "relu", "x"]], "y", checks=EDGE,
          hand={"value": 0.0, "grads": {"x": 0.0, "y": 1.0}}),
-    expr("expr.relu.at-negative-zero", "relu at -0.0: 0 (not greater than 0), slope 0.",
-         {"x": -0.0}, [["y", "relu", "x"]], "y", checks=EDGE,
+    expr("expr.relu.at-negative-zero",
+         "relu at -0.0 is +0.0 (-0.0 > 0 is false: the else branch, not the input's -0.0); "
+         "slope 0.",
+         {"x": -0.0}, [["y", "relu", "x"]], "y", checks=EDGE, signed_zeros=True,
          hand={"value": 0.0, "grads": {"x": 0.0}}),
     expr("expr.relu.tiny-positive", "relu at the smallest positive double passes it through.",
          {"x": 5e-324}, [["y", "relu", "x"]], "y", checks=EDGE,
@@ -252,9 +257,9 @@ EDGES = [
 
 
 def special(id: str, description: str, inputs: dict, ops: list, output: str, value: float,
-            grads: dict) -> dict:  # fmt: skip
+            grads: dict, signed_zeros: bool = False) -> dict:  # fmt: skip
     return expr(id, description, inputs, ops, output, checks=EDGE,
-                hand={"value": value, "grads": grads})  # fmt: skip
+                hand={"value": value, "grads": grads}, signed_zeros=signed_zeros)  # fmt: skip
 
 
 IEEE = [
@@ -288,10 +293,15 @@ IEEE = [
             {"x": INF, "y": 0.0}, [["z", "mul", "x", "y"]], "z", NAN, {"x": 0.0, "y": INF}),
     special("expr.ieee.inf-div-inf", "inf / inf is NaN; dz/dx = 1/inf = 0, dz/dy = -NaN/inf.",
             {"x": INF, "y": INF}, [["z", "div", "x", "y"]], "z", NAN, {"x": 0.0, "y": NAN}),
-    special("expr.ieee.one-div-inf", "1 / inf = 0; dz/dy = -0/inf = -0.",
-            {"x": 1.0, "y": INF}, [["z", "div", "x", "y"]], "z", 0.0, {"x": 0.0, "y": -0.0}),
+    special("expr.ieee.one-div-inf",
+            "1 / inf = +0.0 and dz/dx = 1/inf = +0.0; the local dz/dy = -0/inf is -0.0, but a "
+            "gradient sums from +0.0 and 0.0 + -0.0 = +0.0 (SPEC §2.2), so dz/dy = +0.0.",
+            {"x": 1.0, "y": INF}, [["z", "div", "x", "y"]], "z", 0.0, {"x": 0.0, "y": 0.0},
+            signed_zeros=True),
     special("expr.ieee.neg-inf", "-(inf) = -inf; local derivative -1.",
             {"x": INF}, [["y", "neg", "x"]], "y", -INF, {"x": -1.0}),
+    special("expr.ieee.neg-zero", "-(0.0) = -0.0: negation flips the sign of zero too; slope -1.",
+            {"x": 0.0}, [["y", "neg", "x"]], "y", -0.0, {"x": -1.0}, signed_zeros=True),
     special("expr.ieee.relu-inf", "relu(inf) = inf with slope 1.",
             {"x": INF}, [["y", "relu", "x"]], "y", INF, {"x": 1.0}),
     special("expr.ieee.relu-minus-inf", "relu(-inf) = 0 with slope 0.",
@@ -312,8 +322,10 @@ IEEE = [
             {"x": -INF}, [["y", "sigmoid", "x"]], "y", 0.0, {"x": 0.0}),
     special("expr.ieee.pow-inf", "inf ** 2 = inf; slope 2 * inf = inf.",
             {"x": INF}, [["y", "pow", "x", 2]], "y", INF, {"x": INF}),
-    special("expr.ieee.pow-inf-minus-one", "inf ** -1 = 0; slope -1 * inf ** -2 = -0.",
-            {"x": INF}, [["y", "pow", "x", -1]], "y", 0.0, {"x": -0.0}),
+    special("expr.ieee.pow-inf-minus-one",
+            "inf ** -1 = +0.0; the local slope -1 * inf ** -2 is -0.0, and the gradient summed "
+            "from +0.0 is 0.0 + -0.0 = +0.0.",
+            {"x": INF}, [["y", "pow", "x", -1]], "y", 0.0, {"x": 0.0}, signed_zeros=True),
     special("expr.ieee.no-masking-relu",
             "relu(log(0)) = relu(-inf) = 0, but dy/dx = relu'(-inf) * log'(0) = 0 * inf = NaN: "
             "the chain rule always multiplies, it never masks.",

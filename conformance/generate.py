@@ -60,8 +60,10 @@ def features_of(case: dict, extra: tuple[str, ...]) -> list[str]:
     return [f for f in registry if f in needed]
 
 
-def agree(what: str, case_id: str, want: Any, got: Any, rtol: float, atol: float) -> None:
-    found = harness.compare(want, got, rtol, atol)
+def agree(
+    what: str, case_id: str, want: Any, got: Any, rtol: float, atol: float, signed: bool = False
+) -> None:
+    found = harness.compare(want, got, rtol, atol, signed_zeros=signed)
     if found:
         shown = "; ".join(
             f"{m['path']}: {what} says {m['expected']}, reference {m['actual']}" for m in found[:5]
@@ -92,12 +94,17 @@ def check_expr(d: dict, case: dict, actual: dict, done: Counter) -> None:
     if not set(checks) & {"autograd", "fd", "hand"}:
         raise GoldenError(f"{case['id']}: no independent check covers this case")
     rtol, atol = harness.tolerance(harness.Case(case["id"], "expr", case, "", ""))
+    signed = harness.signed_zeros(harness.Case(case["id"], "expr", case, "", ""))
     small = len(case["ops"]) <= 200
     if "autograd" in checks or "fd" in checks:
         if not all_finite(actual):
             raise GoldenError(
                 f"{case['id']}: non-finite results; check it by hand (checks=EDGE) instead"
             )
+    out = case["output"]
+    agree("the seed rule", case["id"], {out: oracle.output_seed(case)}, {out: actual["grads"][out]},
+          0.0, 0.0)  # fmt: skip
+    done["seed"] += 1
     if "autograd" in checks:
         value, grads = oracle.expr_autograd(case, interior=small)
         grads = {n: g * calls if n in case["inputs"] else g for n, g in grads.items()}
@@ -115,8 +122,13 @@ def check_expr(d: dict, case: dict, actual: dict, done: Counter) -> None:
             raise GoldenError(f"{case['id']}: checks say 'hand' but no hand values are written")
         want = {k: plain(v) for k, v in hand.items()}
         got = {"value": actual["value"], "grads": actual["grads"]}
-        agree("the hand-written values", case["id"], want, got, rtol, atol)
+        agree("the hand-written values", case["id"], want, got, rtol, atol, signed)
         done["hand"] += 1
+    if signed:  # every zero whose sign the case pins is written by hand, sign included
+        hand_grads = (d["hand"] or {}).get("grads", {}) if "hand" in checks else None
+        zeros = [n for n, g in actual["grads"].items() if g == 0 and n not in (hand_grads or {})]
+        if hand_grads is None or zeros:
+            raise GoldenError(f"{case['id']}: signed_zeros needs hand values for {zeros or 'all'}")
 
 
 def check_model(case: dict, actual: dict, done: Counter) -> None:
@@ -237,7 +249,10 @@ def check(files: dict[str, dict]) -> list[str]:
                 problems.append(f"{path}: {new['id']}: inputs differ from a fresh generation")
                 continue
             tol = harness.tolerance(harness.Case(new["id"], new["kind"], new, path, path))
-            for m in harness.compare(new["expected"], was.get("expected"), *tol):
+            signed = harness.signed_zeros(harness.Case(new["id"], new["kind"], new, path, path))
+            for m in harness.compare(
+                new["expected"], was.get("expected"), *tol, signed_zeros=signed
+            ):
                 problems.append(
                     f"{path}: {new['id']}: {m['path']}: committed {m['actual']}, "
                     f"fresh {m['expected']} (allowed {m['allowed']})"

@@ -368,8 +368,14 @@ def allowed(e: float, rtol: float, atol: float) -> float:
     return atol + rtol * abs(e)
 
 
-def matches(expected: Any, actual: Any, rtol: float, atol: float) -> bool:
-    """|a - e| <= atol + rtol·|e|; "nan" matches any NaN; infinities match by sign."""
+def matches(
+    expected: Any, actual: Any, rtol: float, atol: float, signed_zeros: bool = False
+) -> bool:
+    """|a - e| <= atol + rtol·|e|; "nan" matches any NaN; infinities match by sign.
+
+    With `signed_zeros` (a case's `tolerance.signed_zeros`), an expected 0.0 or -0.0
+    matches only that same zero.
+    """
     e, a = decode(expected), decode(actual)
     if e is None or a is None:
         return False
@@ -377,10 +383,19 @@ def matches(expected: Any, actual: Any, rtol: float, atol: float) -> bool:
         return math.isnan(a)
     if math.isinf(e) or not math.isfinite(a):
         return a == e
+    if signed_zeros and e == 0:
+        return a == 0 and math.copysign(1.0, a) == math.copysign(1.0, e)
     return abs(a - e) <= allowed(e, rtol, atol)
 
 
-def compare(expected: Any, actual: Any, rtol: float, atol: float, path: str = "") -> list[dict]:
+def compare(
+    expected: Any,
+    actual: Any,
+    rtol: float,
+    atol: float,
+    path: str = "",
+    signed_zeros: bool = False,
+) -> list[dict]:
     """Every place where `actual` differs from `expected` (JSON of depth 3 at most)."""
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -391,7 +406,7 @@ def compare(expected: Any, actual: Any, rtol: float, atol: float, path: str = ""
             if key not in actual:
                 out.append(mismatch(sub, e, "missing"))
             else:
-                out.extend(compare(e, actual[key], rtol, atol, sub))
+                out.extend(compare(e, actual[key], rtol, atol, sub, signed_zeros))
         return out
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
@@ -399,12 +414,13 @@ def compare(expected: Any, actual: Any, rtol: float, atol: float, path: str = ""
             return [mismatch(path, f"a list of {len(expected)}", what)]
         out = []
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            out.extend(compare(e, a, rtol, atol, f"{path}[{i}]"))
+            out.extend(compare(e, a, rtol, atol, f"{path}[{i}]", signed_zeros))
         return out
-    if matches(expected, actual, rtol, atol):
+    if matches(expected, actual, rtol, atol, signed_zeros):
         return []
     e = decode(expected)
-    tol = allowed(e, rtol, atol) if e is not None and math.isfinite(e) else "exact"
+    exact = e is None or not math.isfinite(e) or (signed_zeros and e == 0)
+    tol = "exact" if exact else allowed(e, rtol, atol)
     return [mismatch(path, expected, actual, tol)]
 
 
@@ -415,6 +431,16 @@ def mismatch(path: str, expected: Any, actual: Any, tol: Any = "exact") -> dict:
 def tolerance(case: Case) -> tuple[float, float]:
     tol = {**DEFAULT_TOLERANCE[case.kind], **case.data.get("tolerance", {})}
     return tol["rtol"], tol["atol"]
+
+
+def signed_zeros(case: Case) -> bool:
+    """The case pins which zero it expects (`tolerance.signed_zeros`): -0.0 != 0.0."""
+    return bool(case.data.get("tolerance", {}).get("signed_zeros", False))
+
+
+def parse_int(text: str) -> int | float:
+    """JSON integers as Python ints, except `-0`, which keeps its sign as -0.0."""
+    return -0.0 if text == "-0" else int(text)
 
 
 # ---------------------------------------------------------------- implementations
@@ -581,7 +607,7 @@ def run_group(impl: Impl, status: Status, cases: list[Case], timeout: float) -> 
         crashed = f"adapter exited with code {code}: {tail(err)}"
     else:
         try:
-            doc = json.loads(out)
+            doc = json.loads(out, parse_int=parse_int)
             if doc.get("protocol") != PROTOCOL:
                 raise ValueError(f"protocol {doc.get('protocol')!r}, expected {PROTOCOL}")
             by_id = {r["id"]: r for r in doc["results"]}
@@ -599,7 +625,10 @@ def run_group(impl: Impl, status: Status, cases: list[Case], timeout: float) -> 
         elif r.get("status") != "ok" or not isinstance(r.get("actual"), dict):
             results.append(result(case, impl, "crash", f"malformed result: {str(r)[:200]}"))
         else:
-            found = compare(case.data["expected"], r["actual"], *tolerance(case))
+            found = compare(
+                case.data["expected"], r["actual"], *tolerance(case),
+                signed_zeros=signed_zeros(case),
+            )  # fmt: skip
             results.append(result(case, impl, "fail" if found else "pass", None, found))
     return results
 

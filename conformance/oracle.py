@@ -92,9 +92,15 @@ def expr_autograd(case: dict, interior: bool) -> tuple[float, dict[str, float]]:
         ge = grad(f, 1)(xs, eps) if results else []
     grads = {n: float(g) for n, g in zip(names, gx, strict=True)}
     grads.update({n: float(g) for n, g in zip(results, ge, strict=True)})
-    if case["output"] in grads and not interior and case["output"] not in names:
+    if case["output"] not in grads:  # large programs: no interior names, but d out/d out = 1
         grads[case["output"]] = 1.0
     return value, grads
+
+
+def output_seed(case: dict) -> float:
+    """The output's own gradient after the backward calls (SPEC §2.2): the seed 1, which an
+    interior output holds once and an input (a leaf) accumulates once per call."""
+    return float(case.get("backward_calls", 1)) if case["output"] in case["inputs"] else 1.0
 
 
 def expr_finite_differences(case: dict, limit: int = 16) -> dict[str, float]:

@@ -45,11 +45,15 @@ function number(x) {
   return x;
 }
 
-/** JSON has no NaN or infinities: they travel as strings. */
+/** JSON.stringify writes -0 as 0: a negative zero travels as this marker, then as -0.0. */
+const NEGATIVE_ZERO = "\u0000-0.0";
+
+/** JSON has no NaN or infinities: they travel as strings. -0 keeps its sign (SPEC §3.2). */
 function encode(x) {
   if (Number.isNaN(x)) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
+  if (Object.is(x, -0)) return NEGATIVE_ZERO;
   return x;
 }
 
@@ -276,7 +280,7 @@ function main(argv) {
   if (command === "describe" && rest.length === 0) out = describe();
   else if (command === "run" && rest.length === 1) out = run(rest[0]);
   else throw new UsageError(USAGE);
-  process.stdout.write(JSON.stringify(out) + "\n");
+  process.stdout.write(JSON.stringify(out).replaceAll(JSON.stringify(NEGATIVE_ZERO), "-0.0") + "\n");
 }
 
 try {

@@ -122,6 +122,41 @@ def test_matches_defaults(expected, actual, ok):
     assert harness.matches(expected, actual, 1e-12, 1e-12) is ok
 
 
+def test_signed_zeros_pin_the_sign_of_an_expected_zero():
+    assert harness.matches(0.0, -0.0, 1e-12, 1e-12)
+    assert not harness.matches(0.0, -0.0, 1e-12, 1e-12, signed_zeros=True)
+    assert not harness.matches(-0.0, 0.0, 1e-12, 1e-12, signed_zeros=True)
+    assert not harness.matches(-0.0, -1e-300, 1e-12, 1e-12, signed_zeros=True)  # exactly -0.0
+    assert harness.matches(-0.0, -0.0, 0, 0, signed_zeros=True)
+    assert harness.matches(1.0, 1.0 + 1e-13, 1e-12, 1e-12, signed_zeros=True)  # others as usual
+    found = harness.compare({"v": -0.0, "g": [0.0]}, {"v": 0.0, "g": [-0.0]}, 0, 1,
+                            signed_zeros=True)  # fmt: skip
+    assert [(m["path"], m["allowed"]) for m in found] == [("v", "exact"), ("g[0]", "exact")]
+    c = harness.Case("a.b", "expr", {"tolerance": {"signed_zeros": True}}, "f", "g")
+    assert harness.signed_zeros(c) and harness.tolerance(c) == (1e-12, 1e-12)
+    assert not harness.signed_zeros(harness.Case("a.b", "expr", {}, "f", "g"))
+
+
+def test_adapter_output_keeps_the_sign_of_minus_zero():
+    doc = json.loads('{"a": -0, "b": -0.0, "c": 0, "d": 3}', parse_int=harness.parse_int)
+    assert [math.copysign(1.0, doc[k]) for k in "abc"] == [-1.0, -1.0, 1.0]
+    assert doc["d"] == 3 and isinstance(doc["d"], int)
+
+
+def test_signed_zero_case_fails_an_adapter_with_the_other_zero(tmp_path, run):
+    neg = case(
+        ADD, id="t.neg", description="y = x * -1 at 0", features=["op.mul", "graph.const"],
+        inputs={"x": 0.0}, ops=[["y", "mul", "x", -1]], output="y",
+        tolerance={"signed_zeros": True}, expected={"value": -0.0, "grads": {"x": -1.0}},
+    )  # fmt: skip
+    path = write_cases(tmp_path, "neg.json", [neg])
+    r = run([path], answers={"t.neg": {"value": 0.0, "grads": {"x": -1.0}}})
+    assert r.statuses() == {"t.neg": "fail"}
+    assert r.results("fake")[0]["mismatches"][0]["path"] == "value"
+    r = run([path], answers={"t.neg": {"value": -0.0, "grads": {"x": -1.0}}})
+    assert r.statuses() == {"t.neg": "pass"}
+
+
 def test_matches_exact_and_relative():
     assert harness.matches(0.1, 0.1, 0.0, 0.0)
     assert not harness.matches(0.1, math.nextafter(0.1, 1.0), 0.0, 0.0)

@@ -153,8 +153,9 @@ def failing_cases(kind_prefix: str) -> set[str]:
             continue
         r = conformance.run_case(rosettagrad, harness.strip(c))
         if r["status"] != "ok" or harness.compare(
-            c.data["expected"], r["actual"], *harness.tolerance(c)
-        ):
+            c.data["expected"], r["actual"], *harness.tolerance(c),
+            signed_zeros=harness.signed_zeros(c),
+        ):  # fmt: skip
             failed.add(c.id)
     return failed
 
@@ -219,3 +220,54 @@ def test_suite_catches_masked_chain_rule(monkeypatch):
 
     monkeypatch.setattr(engine.Value, "backward", backward)
     assert "expr.ieee.no-masking-relu" in failing_cases("expr.ieee.")
+
+
+# ---------------------------------------------------------------- signed zeros (SPEC §5)
+
+SIGNED = {"expr.relu.at-negative-zero", "expr.ieee.one-div-inf", "expr.ieee.pow-inf-minus-one",
+          "expr.ieee.neg-zero"}  # fmt: skip
+
+
+def test_cases_that_pin_a_zero_compare_its_sign():
+    pinned = {c.id for c in committed_suite().cases if harness.signed_zeros(c)}
+    assert SIGNED <= pinned
+    neg = next(c for c in committed_suite().cases if c.id == "expr.ieee.neg-zero")
+    assert math.copysign(1.0, neg.data["expected"]["value"]) == -1.0
+
+
+def test_suite_catches_relu_written_as_max(monkeypatch):
+    from rosettagrad import engine
+
+    def relu(self):  # max(-0.0, 0.0) is -0.0: the input's zero leaks through
+        x = self.data
+        return engine.Value(max(x, 0.0) if x == x else x, (self,), "relu", "", (float(x > 0),))
+
+    monkeypatch.setattr(engine.Value, "relu", relu)
+    assert failing_cases("expr.relu.") == {"expr.relu.at-negative-zero"}
+
+
+def test_suite_catches_neg_written_as_zero_minus(monkeypatch):
+    from rosettagrad import engine
+
+    def neg(self):  # 0 - 0.0 is +0.0, not -0.0
+        return engine.Value(0.0 - self.data, (self,), "neg", "", (-1.0,))
+
+    monkeypatch.setattr(engine.Value, "__neg__", neg)
+    assert "expr.ieee.neg-zero" in failing_cases("expr.ieee.")
+
+
+def test_suite_catches_gradients_summed_from_negative_zero(monkeypatch):
+    from rosettagrad import engine
+
+    def backward(self):  # grads start at -0.0, so -0.0 + -0.0 stays -0.0
+        topo = self._topological_order()
+        for v in topo:
+            v.grad = -0.0
+        self.grad = 1.0
+        for v in reversed(topo):
+            for parent, local in zip(v._prev, v._local_grads, strict=True):
+                parent.grad += local * v.grad
+
+    monkeypatch.setattr(engine.Value, "backward", backward)
+    failed = failing_cases("expr.ieee.")
+    assert {"expr.ieee.one-div-inf", "expr.ieee.pow-inf-minus-one"} <= failed
