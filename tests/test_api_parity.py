@@ -213,12 +213,31 @@ def rust_py_names(text: str) -> tuple[set[str], set[str]]:
         registered.update(re.findall(r"(\w+)\s*(?:[,}]|$)", use.strip()))
     exported = {py_name.get(ident, ident) for ident in registered}
     exported.update(re.findall(r'\badd\s*\(\s*"(\w+)"', text))
-    methods = set(re.findall(r"\bfn\s+(\w+)", text)) | set(re.findall(r'name\s*=\s*"(\w+)"', text))
+    methods = set()
+    for block in pymethods_blocks(text):
+        for m in re.finditer(attrs + r"\s*(?:pub(?:\([^)]*\))?\s+)?fn\s+(\w+)", block):
+            name = re.search(r'\bname\s*=\s*"(\w+)"', m.group(1))
+            methods.add(name.group(1) if name else m.group(2))
     return exported, methods
 
 
+def pymethods_blocks(text: str) -> list[str]:
+    """The bodies of the `#[pymethods] impl ... { }` blocks: a Python class's methods."""
+    # Braces inside string literals must not count: blank the literals, keeping offsets.
+    masked = re.sub(r'"(?:\\.|[^"\\])*"', lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)
+    blocks = []
+    for m in re.finditer(r"#\[pymethods\](?:\s*#\[[^\]]*\])*\s*impl\b[^{]*\{", masked):
+        depth, end = 1, m.end()
+        while depth and end < len(masked):
+            depth += {"{": 1, "}": -1}.get(masked[end], 0)
+            end += 1
+        blocks.append(text[m.end() : end - 1])
+    return blocks
+
+
 def rust_py_sources() -> list[Path]:
-    return sorted(RUST_PY_SRC.glob("*.rs")) if RUST_PY_SRC.is_dir() else []
+    """Every .rs file of the bindings crate (lib.rs, or lib.rs split into engine.rs, nn.rs...)."""
+    return sorted(RUST_PY_SRC.rglob("*.rs")) if RUST_PY_SRC.is_dir() else []
 
 
 def rust_py_missing() -> list[str]:
@@ -328,7 +347,24 @@ def test_rust_py_reader():
     """
     exported, methods = rust_py_names(src)
     assert exported == {"Value", "MLP", "to_dot", "mse_loss", "__version__"}
-    assert {"backward", "zero_grad"} <= methods
+    assert methods == {"backward", "zero_grad"}
+    # Only fns of #[pymethods] blocks are methods: not plain impls, free fns, other names.
+    not_methods = """
+    impl PyValue { fn tanh(&self) {} }
+    fn relu() {}
+    #[pyfunction]
+    fn exp() {}
+    #[pyclass(name = "sigmoid")]
+    struct S {}
+    #[pymethods]
+    impl PyValue {
+        fn log(&self) -> String { format!("}} {}", 1) }
+        #[getter]
+        fn data(&self) -> f64 { if true { 1.0 } else { 2.0 } }
+    }
+    fn step() {}
+    """
+    assert rust_py_names(not_methods)[1] == {"log", "data"}
     declarative = """
     #[pyclass(name = "SGD")]
     struct PySgd {}

@@ -142,6 +142,20 @@ describe("Neuron, Layer, MLP", () => {
       [0.3422737353836055, 0.5730867522595396],
     );
     assert.equal(model.layers[1].neurons[0].activation, "sigmoid");
+    // The grads of out[0] + out[1], printed by the Python reference (same seed, same graph):
+    // python -c "from rosettagrad import MLP; m = MLP(2, [3, 2], 'relu', 'sigmoid', seed=7);
+    //   o = m([0.5, -1.5]); (o[0] + o[1]).backward(); print([p.grad for p in m.parameters()])"
+    out[0].add(out[1]).backward();
+    assert.deepEqual(
+      model.parameters().map((p) => p.grad),
+      [
+        -0.028465177780153325, 0.08539553334045998, -0.05693035556030665, -0.13569614137057812,
+        0.40708842411173435, -0.27139228274115623, 0.030175363180888135, -0.0905260895426644,
+        0.06035072636177627, 0.30154357917057695, 0.034211810313958056, 0.15851935439035733,
+        0.2251224254501591, 0.32771123242226863, 0.03718067734097535, 0.17227550701936895,
+        0.24465832664415268,
+      ],
+    );
   });
 
   test("zeroGrad clears every parameter's grad", () => {
