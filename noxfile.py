@@ -327,7 +327,7 @@ def path_without_rust() -> str:
 
 def fresh_venv(session: nox.Session, name: str) -> Path:
     """A new virtualenv of the Python that runs nox, under the session's tmp folder."""
-    venv = Path(session.create_tmp()) / name
+    venv = Path(session.create_tmp()).resolve() / name
     session.run(sys.executable, "-m", "venv", "--clear", str(venv), external=True)
     return venv
 
@@ -346,7 +346,7 @@ def dist_test(session: nox.Session) -> None:
     missing = [str(p) for p in found.values() if not p.exists()]
     if missing:
         session.error(f"not in dist/: {missing}; run `nox -s dist` first")
-    tmp = Path(session.create_tmp())
+    tmp = Path(session.create_tmp()).resolve()
     away = tmp / "cwd"  # pytest and the checks run here: nothing of the tree on sys.path
     away.mkdir(exist_ok=True)
     check = str(ROOT / "tests/packaging/check_installed.py")
