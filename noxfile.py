@@ -3,6 +3,7 @@
     nox                      every test session (what CI runs)
     nox -s conformance       every port side by side against conformance/cases
     nox -s bench             the benchmark against karpathy's micrograd
+    nox -s dist dist_test    every package into dist/, then each tested installed
 
 Sessions run on the Python that runs nox; nox never downloads a Python. A
 session whose toolchain (cargo, node, julia) is missing skips and says so.
@@ -287,8 +288,11 @@ def one_version(session: nox.Session) -> None:
 
 @nox.session
 def dist(session: nox.Session) -> None:
-    """Build every artifact into a fresh dist/: rosettagrad-rs sdist + manylinux2014 abi3 wheel,
-    rosettagrad sdist + wheel, the npm tarball; then check names, contents and metadata."""
+    """Every package into a fresh dist/, checked: contents, metadata, auditwheel, twine --strict.
+
+    The rosettagrad-rs sdist and abi3 manylinux2014 wheel, the rosettagrad sdist and wheel,
+    the npm tarball (RELEASING.md).
+    """
     require(session, "cargo", "the rosettagrad-rs wheel")
     require(session, "npm", "the npm tarball")
     session.install(*DIST_TOOLS)
