@@ -3,6 +3,7 @@
     nox                      every test session (what CI runs)
     nox -s conformance       every port side by side against conformance/cases
     nox -s bench             the benchmark against karpathy's micrograd
+    nox -s dist dist_test    every package into dist/, then each tested installed
 
 Sessions run on the Python that runs nox; nox never downloads a Python. A
 session whose toolchain (cargo, node, julia, chromium) is missing skips and says so;
@@ -12,6 +13,7 @@ fuzz_smoke and demo require every port (`--require NAME` for each impl).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -35,6 +37,9 @@ nox.options.sessions = [
     "parity",
     "conformance_tests",
     "fuzz_smoke",
+    "version",
+    "dist",  # dist/: the sdists, wheels and npm tarball
+    "dist_test",  # ... installed and tested (reuses dist/ from the `dist` session just before)
     "conformance",  # the matrix of every available port, in CI's log
     "site_test",  # last: it reuses conformance-report.json when a conformance run wrote one
     "pipeline",  # the CI path itself: a hidden toolchain fails it
@@ -295,3 +300,159 @@ def fuzz_smoke(session: nox.Session) -> None:
     )  # fmt: skip
     # The fuzz run just built every port: the adapter tests reuse those builds.
     session.run("pytest", "fuzz/tests", *session.posargs, env={"FUZZ_PREBUILT": "1"})
+
+
+# ---- distribution: dist/ holds what a release uploads; dist_test installs it (RELEASING.md) ----
+
+DIST = ROOT / "dist"
+DIST_TOOLS = [
+    "maturin==1.16.0",
+    "ziglang==0.17.1",  # maturin --zig: link against manylinux2014's glibc 2.17 from any Linux
+    "build==1.6.1",
+    "twine==7.0.0",
+    "auditwheel==6.8.2",
+]
+MANYLINUX = "manylinux_2_17_x86_64"
+
+
+def project_version() -> str:
+    """The one version (tests/test_version.py checks that every manifest agrees)."""
+    return str(json.loads((ROOT / "js/package.json").read_text())["version"])
+
+
+def artifacts(version: str) -> dict[str, Path]:
+    """dist/'s files by role; check_artifacts.py checks the names and the contents."""
+    return {
+        "rs_sdist": DIST / f"rosettagrad_rs-{version}.tar.gz",
+        "rs_wheel": next(DIST.glob(f"rosettagrad_rs-{version}-cp310-abi3-*.whl"), DIST / "none"),
+        "py_sdist": DIST / f"rosettagrad-{version}.tar.gz",
+        "py_wheel": DIST / f"rosettagrad-{version}-py3-none-any.whl",
+        "npm": DIST / f"rosettagrad-{version}.tgz",
+    }
+
+
+@nox.session(name="version")
+def one_version(session: nox.Session) -> None:
+    """One version in the five manifests and the adapters' `describe` (tests/test_version.py)."""
+    require(session, "node", "the JS adapter's `describe`")
+    session.install("pytest>=8,<10", "tomli>=2; python_version < '3.11'")
+    session.run("pytest", "tests/test_version.py", *session.posargs)
+
+
+@nox.session
+def dist(session: nox.Session) -> None:
+    """Every package into a fresh dist/, checked: contents, metadata, auditwheel, twine --strict.
+
+    The rosettagrad-rs sdist and abi3 manylinux2014 wheel, the rosettagrad sdist and wheel,
+    the npm tarball (RELEASING.md).
+    """
+    require(session, "cargo", "the rosettagrad-rs wheel")
+    require(session, "npm", "the npm tarball")
+    session.install(*DIST_TOOLS)
+    shutil.rmtree(DIST, ignore_errors=True)
+    DIST.mkdir()
+    # maturin --zig runs `python -m ziglang` with the first python on PATH: this venv's.
+    session.run("python", "-m", "ziglang", "version")
+    with session.chdir(ROOT / "rust"):
+        session.run("maturin", "sdist", "--out", str(DIST))
+        session.run(
+            "maturin", "build", "--release", "--zig", "--compatibility", "manylinux2014",
+            "--out", str(DIST),
+        )  # fmt: skip
+    session.run("python", "-m", "build", "--outdir", str(DIST), "python")
+    with session.chdir(ROOT / "js"):
+        session.run("npm", "pack", "--pack-destination", str(DIST), external=True)
+    version = project_version()
+    session.run("python", "tests/packaging/check_artifacts.py", str(DIST), version)
+    found = artifacts(version)
+    shown = str(session.run("auditwheel", "show", str(found["rs_wheel"]), silent=True))
+    print(shown)
+    # auditwheel wraps its text to the terminal's width: compare with the spaces folded.
+    if f'consistent with the following platform tag: "{MANYLINUX}"' not in " ".join(shown.split()):
+        session.error(f"auditwheel does not give {found['rs_wheel'].name} the tag {MANYLINUX}")
+    python_artifacts = [str(p) for k, p in found.items() if k != "npm"]
+    session.run("twine", "check", "--strict", *python_artifacts)
+
+
+def path_without_rust() -> str:
+    """PATH less every folder holding cargo or rustc: a user's machine without Rust."""
+    dirs = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(
+        d for d in dirs if d and not any((Path(d) / t).exists() for t in ("cargo", "rustc"))
+    )
+
+
+def fresh_venv(session: nox.Session, name: str) -> Path:
+    """A new virtualenv of the Python that runs nox, under the session's tmp folder."""
+    venv = Path(session.create_tmp()).resolve() / name
+    session.run(sys.executable, "-m", "venv", "--clear", str(venv), external=True)
+    return venv
+
+
+@nox.session(venv_backend="none", requires=["dist"])
+def dist_test(session: nox.Session) -> None:
+    """The artifacts in dist/, installed (not the tree), pass their tests.
+
+    - the rosettagrad-rs wheel and the rosettagrad wheel, in a fresh virtualenv whose PATH has
+      no cargo or rustc: the reference's tests on each (--engine rosettagrad_rs for the wheel);
+    - the rosettagrad-rs sdist builds and installs where cargo is;
+    - the npm tarball installs into an empty folder, imports by name and type-checks.
+    """
+    version = project_version()
+    found = artifacts(version)
+    missing = [str(p) for p in found.values() if not p.exists()]
+    if missing:
+        session.error(f"not in dist/: {missing}; run `nox -s dist` first")
+    tmp = Path(session.create_tmp()).resolve()
+    away = tmp / "cwd"  # pytest and the checks run here: nothing of the tree on sys.path
+    away.mkdir(exist_ok=True)
+    check = str(ROOT / "tests/packaging/check_installed.py")
+    tests = str(ROOT / "python/tests")
+    pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+
+    # 1. The wheels, without Rust.
+    venv = fresh_venv(session, "wheels")
+    no_rust = {"PATH": os.pathsep.join([str(venv / "bin"), path_without_rust()])}
+    py = str(venv / "bin" / "python")
+    with session.chdir(away):
+        session.run(
+            py, "-c", "import shutil; assert not (shutil.which('cargo') or shutil.which('rustc'))",
+            env=no_rust, external=True,
+        )  # fmt: skip
+        wheels = [f"{found['py_wheel']}[test]", str(found["rs_wheel"])]
+        session.run(py, *pip, *wheels, env=no_rust, external=True)
+        for module in ("rosettagrad", "rosettagrad_rs"):
+            session.run(py, check, module, version, env=no_rust, external=True)
+        pytest = [py, "-m", "pytest", tests, "-p", "no:cacheprovider"]
+        # As the `python` session: the reference's tests, test_rs_* left to the wheel's run.
+        session.run(*pytest, f"--ignore-glob={tests}/test_rs_*.py", env=no_rust, external=True)
+        # As the `rust` session: every API test against the wheel.
+        session.run(*pytest, "--engine", "rosettagrad_rs", env=no_rust, external=True)
+
+    # 2. The rosettagrad-rs sdist, built by pip where cargo is (a platform without a wheel).
+    require(session, "cargo", "building the rosettagrad-rs sdist")
+    venv = fresh_venv(session, "sdist")
+    py = str(venv / "bin" / "python")
+    with session.chdir(away):
+        session.run(py, *pip, str(found["rs_sdist"]), external=True)
+        session.run(py, check, "rosettagrad_rs", version, external=True)
+
+    # 3. The npm tarball in an empty folder, as a user installs it.
+    require(session, "npm", "the npm tarball's install test")
+    user = tmp / "npm-user"
+    shutil.rmtree(user, ignore_errors=True)
+    user.mkdir()
+    for f in ("package.json", "consumer.mjs", "consumer.ts", "tsconfig.json"):
+        shutil.copy(ROOT / "tests/packaging" / f, user / f)
+    shutil.copy(found["npm"], user / found["npm"].name)
+    tsc = ROOT / "js/node_modules/typescript/bin/tsc"
+    if not tsc.exists():  # js/'s pinned devDependency, as the `js` session installs it
+        env = {"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
+        session.run(
+            "npm", "ci", "--prefix", "js", "--no-audit", "--no-fund", env=env, external=True
+        )
+    with session.chdir(user):
+        tarball = f"./{found['npm'].name}"
+        session.run("npm", "install", "--no-audit", "--no-fund", tarball, external=True)
+        session.run("node", "consumer.mjs", version, external=True)
+        session.run("node", str(tsc), "-p", ".", external=True)

@@ -1,6 +1,7 @@
 """The bench harness: every impl, every workload, in one run, against micrograd.
 
     nox -s bench -- [--impl NAME]... [--workload NAME]... [--report PATH] [--quick]
+                    [--rs-wheel dist/rosettagrad_rs-*.whl]
 
 Each (impl, workload) runs in a fresh process (its runner, bench/README.md) with
 the language's default garbage collector on. A missing toolchain, a missing
@@ -10,6 +11,7 @@ port or a failing runner becomes the row's `error`; no row is dropped.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -83,6 +85,14 @@ def unavailable_reason(impl: Impl, builds: dict[str, str | None]) -> str | None:
         if subprocess.run(probe, capture_output=True).returncode != 0:
             return f"unavailable: Python module `{impl.module}` is not installed"
     return None
+
+
+def use_rs_wheel(wheel: Path) -> None:
+    """rust-py and rust-py-ops run on this wheel, installed, instead of a build of rust/."""
+    install = [sys.executable, "-m", "pip", "install", "--quiet", "--force-reinstall"]
+    PORTS["rust-py"] = dataclasses.replace(
+        PORTS["rust-py"], tool=None, present=[], build=[*install, "--no-deps", str(wheel.resolve())]
+    )
 
 
 def run_one(impl: Impl, workload: str, extra: list[str]) -> dict[str, Any]:
@@ -191,7 +201,14 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="tiny sizes (a smoke test of the harness, not a measurement)",
     )
+    ap.add_argument(
+        "--rs-wheel",
+        type=Path,
+        help="install this rosettagrad_rs wheel (e.g. from dist/) for rust-py, rust-py-ops",
+    )
     args = ap.parse_args(argv)
+    if args.rs_wheel:
+        use_rs_wheel(args.rs_wheel)
     impls = [IMPLS[n] for n in (args.impl or list(IMPLS))]
     workloads = args.workload or WORKLOADS
     extra = (
