@@ -158,8 +158,11 @@ PYGMENTS = "pygments==2.21.0"
 
 @nox.session
 def regions(session: nox.Session) -> None:
-    """Every existing port marks every concept once, non-empty; the tools/ that read them."""
-    session.install("pytest>=8,<10", "./python")
+    """Every existing port marks every concept once, non-empty; the tools/ that read them.
+
+    tools/tests also runs every command of conformance/PORTING.md (the harness needs jsonschema).
+    """
+    session.install("pytest>=8,<10", "./python", "jsonschema==4.26.0")
     session.run("pytest", "tests/test_regions.py", "tools/tests", *session.posargs)
 
 
@@ -169,7 +172,7 @@ def compare(session: nox.Session) -> None:
     session.run(sys.executable, "tools/compare.py", *(session.posargs or ["--list"]))
 
 
-SITE_DEPS = [PYGMENTS, "jsonschema==4.26.0", "./python"]
+SITE_DEPS = [PYGMENTS, "markdown==3.11.3", "jsonschema==4.26.0", "./python"]
 
 
 def build_site(session: nox.Session, *args: str) -> None:
