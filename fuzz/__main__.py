@@ -37,7 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME=COMMAND",
-        help="also fuzz your own adapter, as `nox -s conformance -- --adapter` runs it (repeatable)",
+        help="also fuzz your own adapter, as the conformance harness runs it (repeatable)",
     )
     p.add_argument(
         "--require",

@@ -402,7 +402,11 @@ BACKPROP_EXAMPLES = [
         "x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\n"
         "x1w1 = x1 * w1\nx2w2 = x2 * w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)",
     ),
-    ("reuse", "b = a + a; c = b·b: a's grad gathers from both uses", "a = 3.0\nb = a + a\nc = b * b"),
+    (
+        "reuse",
+        "b = a + a; c = b·b: a's grad gathers from both uses",
+        "a = 3.0\nb = a + a\nc = b * b",
+    ),
 ]
 
 
@@ -544,7 +548,12 @@ def backprop_data() -> dict:
     ref = lecture_examples()
     return {
         "examples": [
-            {"id": name, "title": caption, "source": source, "reference": labelled_grads(ref[name][1])}
+            {
+                "id": name,
+                "title": caption,
+                "source": source,
+                "reference": labelled_grads(ref[name][1]),
+            }
             for name, caption, source in BACKPROP_EXAMPLES
         ]
     }
@@ -560,7 +569,8 @@ def check_backprop(out: Path, data: dict) -> str:
         "const vm = require('vm'), fs = require('fs'); const ctx = {}; vm.createContext(ctx);"
         "for (const f of process.argv.slice(1)) vm.runInContext(fs.readFileSync(f, 'utf8'), ctx);"
         "const data = JSON.parse(fs.readFileSync(0, 'utf8')); const out = {};"
-        "for (const e of data.examples) out[e.id] = ctx.Backprop.walk(e.source, ctx.rosettagrad).final;"
+        "for (const e of data.examples)"
+        "  out[e.id] = ctx.Backprop.walk(e.source, ctx.rosettagrad).final;"
         "console.log(JSON.stringify(out));"
     )
     files = [str(out / "static" / f) for f in ("rosettagrad.js", "backprop-core.js")]
@@ -590,32 +600,34 @@ def backprop_page(found: dict[str, regions.PortRegions], hl: Highlighter, data: 
 <p class="explain">After the forward pass every node knows its value and, stored beside it, the
 local derivative of its value with respect to each parent. <code>backward()</code> sets the
 output's grad to 1, then visits the nodes in reverse topological order; each node adds
-<code>local × its own grad</code> into each parent's grad. Here that walk goes one node at a time,
-with the numbers of the JavaScript port running in this page, and the lines of each port's
-<code>backward</code> that do it are lit below.</p>
+<code>local &times; its own grad</code> into each parent's grad. Here that walk goes one node
+at a time, with the numbers of the JavaScript port running in this page, and the lines of
+each port's <code>backward</code> that do it are lit below.</p>
 <div class="bp-controls">
   <div><label for="example">Example</label><br>
-  <select id="example">{options}<option value="typed">your own (type it, then Build)</option></select>
+  <select id="example">{options}<option value="typed">your own (type it, then Build)</option>
+  </select>
   <p class="caption">Keys: → step, ← back, Home / End: first / last step.</p></div>
   <div><label for="source">Expression (one statement a line; the last is the output)</label><br>
   <textarea id="source" spellcheck="false"></textarea><br>
   <button id="build" type="button">Build</button>
-  <span class="caption">ops: + − * / ** (a number), unary −, tanh relu exp log sigmoid</span>
+  <span class="caption">ops: + &minus; * / ** (a number), unary &minus;,
+  tanh relu exp log sigmoid</span>
   <div id="parse-error" role="alert"></div></div>
 </div>
 <p class="bp-buttons"><button id="reset" type="button">Reset</button><button id="back"
 type="button">◀ Back</button><button id="step" type="button">Step ▶</button><button id="play"
 type="button">Play</button> <span id="progress"></span></p>
-<div class="bp-stage">
-  <div class="bp-graph"><svg id="graph" role="img" aria-label="the computation graph"></svg></div>
-  <div class="bp-narration" aria-live="polite"><p id="narration-head"></p>
-  <pre id="narration-lines"></pre><p id="verdict"></p>
-  <h3>The walk so far</h3><ol id="walk-log" start="0"></ol></div>
+<div class="bp-graph"><svg id="graph" role="img" aria-label="the computation graph"></svg></div>
+<div class="bp-narration">
+  <div aria-live="polite"><h3>This step</h3><p id="narration-head"></p>
+  <pre id="narration-lines"></pre><p id="verdict"></p></div>
+  <div><h3>The walk so far</h3><ol id="walk-log" start="0"></ol></div>
 </div>
 <h2>The code doing it: <code>backward</code> in each port</h2>
 <p>Lit: the seed of the output's grad, the reverse loop, and the chain-rule update
-(<code>grad += local × grad</code>). Each port keeps its own layout of the graph in memory, the
-loop is the same.</p>
+(<code>grad += local &times; grad</code>). Each port keeps its own layout of the graph in
+memory, the loop is the same.</p>
 {code_view("backward", found, hl, roles=True)}
 <script>window.BACKPROP_DATA = {payload};</script>"""
 
@@ -789,9 +801,7 @@ def code_block(region: regions.Region, lexer: str, hl: Highlighter, roles: bool 
             f'<span class="line" data-n="{n}"{attr}><span class="ln">{n}</span>{html}</span>'
         )
     width = max(len(text) for _, text in pairs) + digits + 1
-    return (
-        f'<pre class="hl code" data-width="{width}" style="--ln: {digits}">{"".join(out)}</pre>'
-    )
+    return f'<pre class="hl code" data-width="{width}" style="--ln: {digits}">{"".join(out)}</pre>'
 
 
 def code_view(
@@ -910,17 +920,21 @@ if (location.protocol === "file:") {
 </script>"""
 
 
-LIVE_FILE_MESSAGE = f"""<div id="file-warning" class="file-warning" hidden><p><b>This demo needs the site served over
-http.</b> You opened it from disk (<code>file://</code>), where the browser runs no JavaScript
-module and loads no data file, so it cannot start. From the repository, run</p>
+LIVE_FILE_MESSAGE = f"""<div id="file-warning" class="file-warning" hidden><p><b>This demo needs
+the site served over http.</b> You opened it from disk (<code>file://</code>), where the
+browser runs no JavaScript module and loads no data file, so it cannot start. From the
+repository, run</p>
 <pre>{SERVE}</pre><p>and open <a href="http://127.0.0.1:8000/live.html">http://127.0.0.1:8000/live.html</a>
 (or serve the built folder with <code>python3 -m http.server --directory site 8000</code>).
 <a href="backprop.html">Backprop, step by step</a> works from disk as it is.</p></div>"""
 
 
 def live_page() -> str:
-    return """<h1>Live: the JavaScript port trains in your browser</h1>
-""" + LIVE_FILE_MESSAGE + """
+    return (
+        """<h1>Live: the JavaScript port trains in your browser</h1>
+"""
+        + LIVE_FILE_MESSAGE
+        + """
 <p><code>MLP(2, [16, 16, 1], {activation: "relu", seed: 1337})</code> on the moons, hinge loss
 + 1e-4 · l2, SGD — the same model and data as <a href="same-seed.html">the same-seed page</a>.
 Each step runs <code>js/src</code> unbundled in this page; the boundary is redrawn as it learns.
@@ -937,6 +951,7 @@ The last column compares each loss with the Python reference's loss at the same 
   <div class="log"><table class="runs"><thead><tr><th>step</th><th>loss (browser)</th>
   <th>Python reference</th></tr></thead><tbody id="log"></tbody></table></div></div>
 </div>"""
+    )
 
 
 # ---- write your own port (conformance/PORTING.md) ----

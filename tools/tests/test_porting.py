@@ -3,8 +3,8 @@
 The guide marks each fenced block with an HTML comment (invisible on the page):
 
     <!-- test: write PATH -->                  the block is saved as PATH
-    <!-- test: replace "PREFIX" in PATH -->    the line of PATH starting with PREFIX becomes the block
-    <!-- test: exit N; output contains "X" --> each command of the sh block exits N and prints X
+    <!-- test: replace "PREFIX" in PATH -->    the line starting with PREFIX becomes the block
+    <!-- test: exit N; output contains "X" --> each command of the sh block exits N, prints X
 
 The tiny Python adapter of the guide plays the newcomer's port. The tree the
 commands need (conformance/, fuzz/) is copied to a temporary folder, so the

@@ -39,9 +39,9 @@
     return { pos, rows: Math.max(...rows), cols: rows.length };
   }
 
-  const BOX_W = 176;
+  const BOX_W = 164;
   const BOX_H = 46;
-  const COL_W = 260;
+  const COL_W = 232;
   const ROW_H = 70;
 
   function drawGraph() {
