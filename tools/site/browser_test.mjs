@@ -64,7 +64,8 @@ function serve(root) {
 const results = [];
 function check(name, ok, detail = "") {
   results.push({ name, ok });
-  console.log(`${ok ? "ok" : "not ok"} - ${name}${detail ? `: ${detail}` : ""}`);
+  const shown = String(detail).replace(/\s*\n\s*/g, " | ");
+  console.log(`${ok ? "ok" : "not ok"} - ${name}${shown ? `: ${shown}` : ""}`);
 }
 
 async function openPage(browser, url) {
@@ -288,6 +289,7 @@ async function main() {
         const rows = await page.$$eval("table.features tbody tr", (els) => els.length);
         const blocks = await page.$$eval(".porting pre", (els) => els.length);
         check("porting.html: the guide, its code and the features table", rows > 10 && blocks >= 8, `${blocks} code blocks, ${rows} features`);
+        await page.screenshot({ path: path.join(shots, "porting.png"), fullPage: true });
       }
       if (entry.kind === "graphs") {
         const n = await page.$$eval("figure.graph svg", (els) => els.length);

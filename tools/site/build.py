@@ -293,9 +293,11 @@ def bench_page(path: Path | None) -> str:
     by = {(r["impl"], r["workload"]): r for r in results}
     nogc = any(isinstance(r.get("ratio_vs_micrograd_nogc"), (int, float)) for r in results)
 
-    def ratio(r: dict, key: str, cls: str) -> str:
+    def ratio(r: dict, key: str, cls: str, label: str = "") -> str:
         x = r.get(key)
-        return f" <span class={cls}>&times;{x:.3g}</span>" if isinstance(x, (int, float)) else ""
+        if not isinstance(x, (int, float)):
+            return ""
+        return f' <span class="{cls}">{"(" if label else ""}&times;{x:.3g}{label}</span>'
 
     def cell(r: dict | None, workload: str) -> str:
         if r is None:
@@ -310,7 +312,7 @@ def bench_page(path: Path | None) -> str:
         ns_s = f"<br><small>{ns:,.0f} ns/node</small>" if isinstance(ns, (int, float)) else ""
         return (
             f"<td>{_seconds(r.get('median_s'))}{ratio(r, 'ratio_vs_micrograd', 'ratio')}"
-            f"{ratio(r, 'ratio_vs_micrograd_nogc', 'ratio nogc')}{ns_s}</td>"
+            f"{ratio(r, 'ratio_vs_micrograd_nogc', 'ratio nogc', ' vs nogc)')}{ns_s}</td>"
         )
 
     head = "".join(f"<th>{escape(w)}</th>" for w in workloads)
@@ -356,7 +358,7 @@ def bench_page(path: Path | None) -> str:
         else "<b id=bench-date>Not dated</b> (the file has no <code>recorded</code> block)"
     )
     nogc_s = (
-        " <span class='ratio nogc'>&times;N</span> (second) is the same against micrograd with "
+        " <span class='ratio nogc'>(&times;N vs nogc)</span> is the same against micrograd with "
         "Python's garbage collector off (<code>micrograd-nogc</code>)."
         if nogc
         else ""

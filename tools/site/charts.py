@@ -158,7 +158,7 @@ def log_bars(values: dict[str, float], unit: str, width: int = 720) -> str:
     for k in range(lo, hi + 1):
         out.append(
             f'<line x1="{x(10**k):.1f}" x2="{x(10**k):.1f}" y1="0" y2="{bottom}" stroke="#ddd"/>'
-            f'<text x="{x(10**k):.1f}" y="{bottom + 15}" text-anchor="middle">{10**k:g}</text>'
+            f'<text x="{x(10**k):.1f}" y="{bottom + 15}" text-anchor="middle">{10**k:,}</text>'
         )
     for i, (impl, v) in enumerate(values.items()):
         colour, _ = style(impl)

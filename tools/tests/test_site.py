@@ -37,7 +37,9 @@ def test_bench_page_shows_the_recorded_run_with_its_date_machine_and_chart() -> 
 def test_bench_page_shows_both_ratios_and_errors_and_how_to_refresh() -> None:
     html = build.bench_page(FIXTURE)
     row = re.search(r"<tr><td>python</td>(.*?)</tr>", html)[1]
-    assert "&times;4.82</span>" in row and "&times;3.86</span>" in row
+    assert (
+        '"ratio">&times;4.82</span>' in row and '"ratio nogc">(&times;3.86 vs nogc)</span>' in row
+    )
     assert "micrograd-nogc" in html and "garbage collector off" in html
     assert 'title="`julia` not found on PATH">error</td>' in html
     assert "<code>nox -s bench -- --record</code>" in html  # the command the run recorded
@@ -60,7 +62,7 @@ def test_log_bars_put_each_decade_on_one_grid_step() -> None:
     svg = build.charts.log_bars({"a": 10.0, "b": 1000.0}, "ns/node", width=720)
     widths = [float(w) for w in re.findall(r'class="bar"[^>]* width="([\d.]+)"', svg)]
     assert widths[0] == pytest.approx(1.0) and widths[1] == pytest.approx(720 - 150 - 110)
-    assert ">10</text>" in svg and ">100</text>" in svg and ">1000</text>" in svg
+    assert ">10</text>" in svg and ">100</text>" in svg and ">1,000</text>" in svg
 
 
 def test_every_port_backward_has_the_lines_backprop_html_lights() -> None:

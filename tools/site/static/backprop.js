@@ -30,6 +30,12 @@
     nodes.forEach((n) => {
       if (n.parents.length) depth[n.id] = 1 + Math.max(...n.parents.map((p) => depth[p]));
     });
+    // A leaf sits just before its first use, so its edge stays short (b next to n).
+    const firstUse = nodes.map(() => Infinity);
+    nodes.forEach((n) => n.parents.forEach((p) => (firstUse[p] = Math.min(firstUse[p], depth[n.id]))));
+    nodes.forEach((n) => {
+      if (!n.parents.length && Number.isFinite(firstUse[n.id])) depth[n.id] = firstUse[n.id] - 1;
+    });
     const rows = [];
     const pos = nodes.map((n) => {
       const d = depth[n.id];
@@ -39,10 +45,10 @@
     return { pos, rows: Math.max(...rows), cols: rows.length };
   }
 
-  const BOX_W = 164;
-  const BOX_H = 46;
-  const COL_W = 232;
-  const ROW_H = 70;
+  const BOX_W = 150;
+  const BOX_H = 60;
+  const COL_W = 220;
+  const ROW_H = 78;
 
   function drawGraph() {
     const { nodes } = state.walk;
@@ -75,8 +81,8 @@
       }
       el("rect", { x: p.x, y: p.y, width: BOX_W, height: BOX_H, rx: 5, class: "box" }, g);
       el("text", { x: p.x + 8, y: p.y + 17, class: "name" }, g, n.name);
-      el("text", { x: p.x + 8, y: p.y + 37, class: "nums" }, g, `data ${fmt(n.data)}`);
-      el("text", { x: p.x + BOX_W - 8, y: p.y + 37, class: "grad", "text-anchor": "end", id: `grad-${n.id}` }, g, "grad 0");
+      el("text", { x: p.x + 8, y: p.y + 35, class: "nums" }, g, `data ${fmt(n.data)}`);
+      el("text", { x: p.x + 8, y: p.y + 52, class: "grad", id: `grad-${n.id}` }, g, "grad 0");
     });
   }
 
