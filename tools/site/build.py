@@ -918,6 +918,7 @@ FILE_WARNING = """<script>
 if (location.protocol === "file:") {
   document.getElementById("file-warning").hidden = false;
   document.getElementById("status").textContent = "not started: this page was opened from disk.";
+  for (const id of ["toggle", "restart"]) document.getElementById(id).disabled = true;
 }
 </script>"""
 
