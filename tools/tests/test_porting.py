@@ -70,6 +70,16 @@ def test_an_unknown_command_is_refused() -> None:
         argv("cargo run --release")
 
 
+def test_fuzz_refuses_a_malformed_adapter() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "fuzz", "--adapter", "mine"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "--adapter wants NAME=COMMAND, got 'mine'" in proc.stderr
+
+
 def test_the_guide_runs_from_an_empty_folder(tmp_path: Path) -> None:
     for folder in ("conformance", "fuzz"):
         shutil.copytree(
