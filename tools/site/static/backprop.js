@@ -216,8 +216,8 @@
   $("play").addEventListener("click", play);
   document.addEventListener("keydown", (e) => {
     if (e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
-    if (e.key === "ArrowRight" || e.key === "ArrowDown") go(state.frame + 1);
-    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") go(state.frame - 1);
+    if (e.key === "ArrowRight") go(state.frame + 1);
+    else if (e.key === "ArrowLeft") go(state.frame - 1);
     else if (e.key === "Home") go(0);
     else if (e.key === "End") go(Infinity);
     else return;
