@@ -4,12 +4,15 @@
     nox -s site -- --serve      build, then serve on http://127.0.0.1:8000
 
 Every concept page shows each existing port's code for that concept (read from
-the region comments by tools/regions.py, highlighted by Pygments), a short
+the region comments by tools/regions.py, highlighted by Pygments, numbered with
+the source file's lines, the ports to show picked by static/site.js), a short
 explanation, the math of the local derivative and the conformance cases that
-exercise it with each port's status. Other pages: the conformance matrix, the
-bench table, graphs drawn from `to_dot` by Graphviz compiled to WebAssembly
-(node + @viz-js/viz, no system Graphviz), same-seed training in every port,
-and a live page where the JavaScript port trains in the browser.
+exercise it with each port's status. Other pages: backprop step by step (the
+JavaScript port, bundled into a classic script so it runs from file://), the
+conformance matrix, the recorded bench run (bench/results/latest.json), graphs
+drawn from `to_dot` by Graphviz compiled to WebAssembly (node + @viz-js/viz, no
+system Graphviz), same-seed training in every port, a live page where the
+JavaScript port trains in the browser, and conformance/PORTING.md.
 """
 
 from __future__ import annotations
@@ -750,15 +753,12 @@ scores above 0, red below; dots are the moons (blue +1, red &minus;1). The
 
 class Highlighter:
     def __init__(self) -> None:
-        self.formatter = HtmlFormatter(cssclass="hl", nowrap=False)
+        self.formatter = HtmlFormatter(cssclass="hl")  # its style sheet: static/pygments.css
         self.bare = HtmlFormatter(nowrap=True)  # one output line per source line
 
     @functools.cache  # noqa: B019  (one builder per run)
     def lexer(self, name: str) -> object:
         return get_lexer_by_name(name)
-
-    def __call__(self, code: str, lexer: str) -> str:
-        return highlight(code, self.lexer(lexer), self.formatter)
 
     def lines(self, code: str, lexer: str) -> list[str]:
         """Each line of `code` highlighted on its own (Pygments closes its spans per line)."""
