@@ -1,4 +1,5 @@
-// Every page: the port picker of the code views, and a font size at which the code fits.
+// Every page: the port picker of the code views, how many columns to a row, and a font size at
+// which the code fits.
 // The choice of ports is kept in localStorage ("rosettagrad.ports"), so it holds on every page,
 // from a server or from file://. Code never wraps (CSS white-space: pre): this picks the
 // largest size between MIN and MAX px at which the longest shown line fits its column; below
@@ -8,6 +9,7 @@
   const KEY = "rosettagrad.ports";
   const MIN = 10;
   const MAX = 13.5;
+  const PER_COLUMN = 660; // px a column needs for ~100 characters of code at about 11px
   const views = [...document.querySelectorAll(".code-view")];
   if (!views.length) return;
 
@@ -52,7 +54,11 @@
       view.querySelectorAll(".port-picker input").forEach((box) => {
         box.checked = show.includes(box.value);
       });
-      view.querySelector(".columns").style.setProperty("--n", String(show.length));
+      // As many columns to a row as fit about 100 characters each (two at 1400 px): three or
+      // four ports then sit in rows of two, as readable as two.
+      const grid = view.querySelector(".columns");
+      grid.style.setProperty("--n", String(show.length));
+      grid.style.setProperty("--cols", String(Math.max(1, Math.min(show.length, Math.floor(grid.clientWidth / PER_COLUMN)))));
       fit(view);
     }
   }
@@ -72,6 +78,6 @@
       apply(chosen);
     });
   }
-  window.addEventListener("resize", () => views.forEach(fit));
+  window.addEventListener("resize", () => apply(stored()));
   apply(stored());
 })();
