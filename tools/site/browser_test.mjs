@@ -300,6 +300,10 @@ async function main() {
       if (entry.path === "concept-add.html" || entry.path === "concept-tanh.html") {
         await page.screenshot({ path: path.join(shots, entry.path.replace(".html", ".png")), fullPage: true });
       }
+      // No dead end: every link to a page of the site names a file the site has.
+      const hrefs = await page.$$eval("a[href]", (els) => els.map((a) => a.getAttribute("href")));
+      const dead = [...new Set(hrefs.filter((h) => !/^(https?:|#|mailto:)/.test(h)).map((h) => h.split("#")[0]).filter((h) => h && !existsSync(path.join(site, h))))];
+      check(`${entry.path}: every link to the site leads to a file of the site`, dead.length === 0, dead.join(", "));
       check(`${entry.path}: no console error, page error or failed request`, problems.length === 0, problems.join(" | "));
       await page.close();
     }

@@ -962,15 +962,32 @@ The last column compares each loss with the Python reference's loss at the same 
 PORTING = ROOT / "conformance" / "PORTING.md"
 
 
-def porting_page() -> str:
-    """conformance/PORTING.md as a page (Python-Markdown, fenced code highlighted by Pygments)."""
+SPEC = ROOT / "conformance" / "SPEC.md"
+# Links of the two Markdown files to each other and to files the site does not hold.
+MD_LINKS = {
+    'href="SPEC.md"': 'href="spec.html"',
+    'href="features.json"': 'href="porting.html#features"',
+    'href="PORTING.md"': 'href="porting.html"',
+}
+
+
+def markdown_page(path: Path) -> str:
+    """A Markdown file as HTML (Python-Markdown; fenced code highlighted by Pygments), its links
+    to its neighbours pointing at their pages; links to files not on the site become text."""
     import markdown
 
-    text = PORTING.read_text(encoding="utf-8")
     html = markdown.markdown(
-        text, extensions=["fenced_code", "tables", "codehilite"],
+        path.read_text(encoding="utf-8"), extensions=["fenced_code", "tables", "codehilite"],
         extension_configs={"codehilite": {"css_class": "hl", "guess_lang": False}},
     )  # fmt: skip
+    for old, new in MD_LINKS.items():
+        html = html.replace(old, new)
+    html = re.sub(r'<a href="(?!https?:|#|spec\.html|porting\.html)[^"]*">(.*?)</a>', r"\1", html)
+    return html + f"<p class=caption>From <code>{regions.rel(path)}</code>.</p>"
+
+
+def porting_page() -> str:
+    """conformance/PORTING.md, then the features table read from conformance/features.json."""
     features = json.loads((ROOT / "conformance" / "features.json").read_text(encoding="utf-8"))
     rows = "".join(
         f"<tr><td><code>{escape(name)}</code></td><td>{escape(what)}</td></tr>"
@@ -981,8 +998,7 @@ def porting_page() -> str:
         f"<thead><tr><th>feature</th><th>what a case with it exercises</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
-    source = f"<p class=caption>From <code>{regions.rel(PORTING)}</code>.</p>"
-    return f'<div class="porting">{html}{table}{source}</div>'
+    return f'<div class="porting">{markdown_page(PORTING)}{table}</div>'
 
 
 # ---- assembling ----
@@ -1075,7 +1091,9 @@ def build(args: argparse.Namespace) -> None:
         body = "<h1>Backprop, step by step</h1><p>The JavaScript port is not in this tree yet.</p>"
         write(out, "backprop.html", layout("Backprop", body, "backprop.html"))
     write(out, "porting.html", layout("Write a port", porting_page(), "porting.html"))
-    pages.append({"path": "porting.html", "kind": "porting"})
+    spec = f'<div class="porting">{markdown_page(SPEC)}</div>'
+    write(out, "spec.html", layout("Conformance SPEC", spec, ""))
+    pages += [{"path": "porting.html", "kind": "porting"}, {"path": "spec.html", "kind": "spec"}]
     (out / "pages.json").write_text(json.dumps({"ports": port_names, "pages": pages}, indent=1))
     print(f"site: {len(pages)} pages for {', '.join(port_names)} in {regions.rel(out)}")
 
