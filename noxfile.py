@@ -226,7 +226,8 @@ def demo(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """Random cases in every available port against the reference; disagreements shrunk.
 
-    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--report PATH] [--findings PATH]
+    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--adapter NAME=COMMAND]...
+                   [--report PATH] [--findings PATH]
     Builds what each port needs exactly as `nox -s conformance` does (the harness's plumbing).
     """
     session.install(*CONFORMANCE_TOOLS)
