@@ -214,8 +214,11 @@ PYGMENTS = "pygments==2.21.0"
 
 @nox.session
 def regions(session: nox.Session) -> None:
-    """Every existing port marks every concept once, non-empty; the tools/ that read them."""
-    session.install("pytest>=8,<10", "./python")
+    """Every existing port marks every concept once, non-empty; the tools/ that read them.
+
+    tools/tests also runs every command of conformance/PORTING.md (the harness needs jsonschema).
+    """
+    session.install("pytest>=8,<10", "./python", "jsonschema==4.26.0")
     session.run("pytest", "tests/test_regions.py", "tools/tests", *session.posargs)
 
 
@@ -225,7 +228,7 @@ def compare(session: nox.Session) -> None:
     session.run(sys.executable, "tools/compare.py", *(session.posargs or ["--list"]))
 
 
-SITE_DEPS = [PYGMENTS, "jsonschema==4.26.0", "./python"]
+SITE_DEPS = [PYGMENTS, "markdown==3.11.3", "jsonschema==4.26.0", "./python"]
 
 
 def build_site(session: nox.Session, *args: str) -> None:
@@ -282,7 +285,8 @@ def pipeline(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """Random cases in every available port against the reference; disagreements shrunk.
 
-    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--report PATH] [--findings PATH]
+    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--adapter NAME=COMMAND]...
+                   [--report PATH] [--findings PATH]
     Builds what each port needs exactly as `nox -s conformance` does (the harness's plumbing).
     """
     session.install(*CONFORMANCE_TOOLS)

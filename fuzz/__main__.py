@@ -1,7 +1,7 @@
 """Differential fuzzing: random cases, the reference's answers, every port's.
 
-    python -m fuzz [--seed S] [--budget N] [--impl NAME]... [--report PATH]
-    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]...
+    python -m fuzz [--seed S] [--budget N] [--impl NAME]... [--adapter NAME=COMMAND]...
+    nox -s fuzz -- [--seed S] [--budget N] [--impl NAME]... [--adapter NAME=COMMAND]...
 
 Exit status 0 when every available port agrees on every case, 1 when some
 port disagrees (each shown shrunk, and written as a case file that
@@ -11,10 +11,12 @@ port disagrees (each shown shrunk, and written as a case file that
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
 from . import runner
+from .runner import harness
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -29,6 +31,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=[],
         metavar="NAME",
         help="fuzz only these impls (repeatable; default: every available one)",
+    )
+    p.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="also fuzz your own adapter, as the conformance harness runs it (repeatable)",
     )
     p.add_argument(
         "--require",
@@ -71,8 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.budget < 1:
         print("--budget must be at least 1", file=sys.stderr)
         return 2
+    extra = {}
+    for spec in args.adapter:
+        name, sep, command = spec.partition("=")
+        if not sep or not name or not command.strip():
+            print(f"--adapter wants NAME=COMMAND, got {spec!r}", file=sys.stderr)
+            return 2
+        extra[name] = harness.Impl(name, shlex.split(command))
+    # As in the harness: --impl narrows the run; your own --adapter ones always run.
     names = list(dict.fromkeys(args.impl + args.require))
-    selected, unavailable, broken = runner.ports(names, args.timeout, print, tuple(args.require))
+    names += [n for n in extra if names and n not in names]
+    selected, unavailable, broken = runner.ports(
+        names, args.timeout, print, tuple(args.require), extra
+    )
     for name, why in unavailable.items():
         print(f"  {name}: unavailable: {why}")
     for name, why in broken.items():

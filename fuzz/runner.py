@@ -114,13 +114,18 @@ def finish(case: dict, strict: bool = False) -> dict | None:
 
 
 def ports(
-    names: list[str], timeout: float, log, required: tuple[str, ...] = ()
+    names: list[str],
+    timeout: float,
+    log,
+    required: tuple[str, ...] = (),
+    extra: dict[str, harness.Impl] | None = None,
 ) -> tuple[list[Port], dict[str, str], dict[str, str]]:
     """The selected impls that run; why the others are unavailable; which are broken.
 
     A `required` impl may not skip: a case it lacks a feature for is a failure.
+    `extra`: impls given on the command line (`--adapter NAME=COMMAND`), beside the known ones.
     """
-    impls = harness.known_impls()
+    impls = {**harness.known_impls(), **(extra or {})}
     unknown = [n for n in names if n not in impls]
     if unknown:
         raise SystemExit(f"unknown impl(s) {unknown}: known are {list(impls)}")

@@ -1,6 +1,7 @@
 """Print one concept's code in every port, side by side (stacked when the terminal is narrow).
 
     nox -s compare -- add
+    nox -s compare -- backward --port python --port rust    (only these, like the site's picker)
     python tools/compare.py tanh --width 200
     python tools/compare.py --list
 
@@ -15,7 +16,7 @@ import shutil
 import sys
 import textwrap
 
-from regions import CONCEPTS, read_all
+from regions import CONCEPTS, PORTS, read_all
 
 MIN_COLUMN = 38  # narrower than this and code is unreadable: stack instead
 GAP = " │ "
@@ -63,10 +64,12 @@ def stacked(columns: list[tuple[str, str]], width: int) -> str:
     return "\n\n".join(blocks)
 
 
-def render(concept: str, width: int, layout: str = "auto") -> str:
-    """The text `compare CONCEPT` prints."""
+def render(concept: str, width: int, layout: str = "auto", ports: list[str] | None = None) -> str:
+    """The text `compare CONCEPT` prints (only `ports`, when given)."""
     columns = []
     for found in read_all().values():
+        if ports and found.port.name not in ports:
+            continue
         region = found.regions.get(concept)
         if region is None:
             code = "(no region for this concept yet)"
@@ -87,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the concepts and exit")
     parser.add_argument("--width", type=int, help="terminal width (default: detected)")
     parser.add_argument("--layout", choices=("auto", "columns", "stacked"), default="auto")
+    parser.add_argument(
+        "--port",
+        action="append",
+        choices=[p.name for p in PORTS],
+        help="show only this port (repeatable; default: every port in the tree)",
+    )
     args = parser.parse_args(argv)
     if args.list or args.concept is None:
         print("concepts:", ", ".join(CONCEPTS))
@@ -99,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     width = args.width or shutil.get_terminal_size((120, 40)).columns
     print(f"{concept}\n")
-    print(render(concept, max(width, 20), args.layout))
+    print(render(concept, max(width, 20), args.layout, args.port))
     return 0
 
 

@@ -88,12 +88,24 @@ class Region:
     start: int  # 1-based line of the `region:` marker
     end: int  # 1-based line of the matching `endregion`
     lines: list[str] = field(default_factory=list)  # the code between, markers removed
+    numbers: list[int] = field(default_factory=list)  # each line's line number in `path`
 
     @property
     def code(self) -> str:
         """The region's code, dedented, without leading or trailing blank lines."""
         text = textwrap.dedent("\n".join(self.lines))
         return text.strip("\n")
+
+    @property
+    def numbered(self) -> list[tuple[int, str]]:
+        """`code`, line by line, each line with its line number in the source file."""
+        text = textwrap.dedent("\n".join(self.lines)).split("\n")
+        pairs = list(zip(self.numbers, text, strict=True))
+        while pairs and not pairs[0][1].strip():
+            pairs.pop(0)
+        while pairs and not pairs[-1][1].strip():
+            pairs.pop()
+        return pairs
 
     @property
     def where(self) -> str:
@@ -148,6 +160,7 @@ def read_port(port: Port) -> PortRegions:
             else:
                 for region in open_:
                     region.lines.append(line)
+                    region.numbers.append(n)
         for region in open_:
             problems.append(f"{where}:{region.start}: region {region.concept!r} is never closed")
     return PortRegions(port, regions, problems)

@@ -4,12 +4,15 @@
     nox -s site -- --serve      build, then serve on http://127.0.0.1:8000
 
 Every concept page shows each existing port's code for that concept (read from
-the region comments by tools/regions.py, highlighted by Pygments), a short
+the region comments by tools/regions.py, highlighted by Pygments, numbered with
+the source file's lines, the ports to show picked by static/site.js), a short
 explanation, the math of the local derivative and the conformance cases that
-exercise it with each port's status. Other pages: the conformance matrix, the
-bench table, graphs drawn from `to_dot` by Graphviz compiled to WebAssembly
-(node + @viz-js/viz, no system Graphviz), same-seed training in every port,
-and a live page where the JavaScript port trains in the browser.
+exercise it with each port's status. Other pages: backprop step by step (the
+JavaScript port, bundled into a classic script so it runs from file://), the
+conformance matrix, the recorded bench run (bench/results/latest.json), graphs
+drawn from `to_dot` by Graphviz compiled to WebAssembly (node + @viz-js/viz, no
+system Graphviz), same-seed training in every port, a live page where the
+JavaScript port trains in the browser, and conformance/PORTING.md.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ import functools
 import http.server
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
 from html import escape
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tools/: regions, same_seed
 
+import bundle  # noqa: E402
 import charts  # noqa: E402
 import regions  # noqa: E402
 from concepts import CONCEPTS  # noqa: E402
@@ -47,11 +53,13 @@ def page_name(concept: str) -> str:
 
 NAV = [
     ("index.html", "Concepts"),
+    ("backprop.html", "Backprop, step by step"),
     ("conformance.html", "Conformance"),
     ("bench.html", "Bench"),
     ("graphs.html", "Graphs"),
     ("same-seed.html", "Same seed"),
     ("live.html", "Live demo"),
+    ("porting.html", "Write a port"),
 ]
 
 
@@ -78,6 +86,7 @@ def layout(title: str, body: str, current: str, sidebar: str = "", scripts: str 
 </main></div>
 <footer>Built {datetime.date.today().isoformat()} from the sources by tools/site/build.py.
 micrograd's design by Andrej Karpathy.</footer>
+<script src="static/site.js"></script>
 {scripts}
 </body>
 </html>
@@ -259,18 +268,39 @@ harness compares (<code>nox -s conformance</code>).</p>
 # ---- bench ----
 
 
+RECORDED_BENCH = ROOT / "bench" / "results" / "latest.json"
+RECORD_COMMAND = "nox -s bench -- --report bench/results/latest.json"
+
+
 def bench_page(path: Path | None) -> str:
-    path = path or ROOT / "bench-report.json"
+    """The committed recorded bench run (bench/results/latest.json, contract in OWNERS/DESIGN §5):
+    its date and machine, a log-scale chart of ns/node per port, the table, how to refresh it."""
+    path = path or RECORDED_BENCH
+    refresh = (
+        f"<p>To refresh: on a quiet machine run <code>{RECORD_COMMAND}</code>, commit "
+        "<code>bench/results/latest.json</code>, then rebuild the site (<code>nox -s site</code>)."
+        "</p>"
+    )
     if not path.is_file():
         return (
-            "<h1>Benchmarks</h1><p>The benchmark has not been run in this tree yet: run "
-            "<code>nox -s bench</code>, then rebuild the site.</p>"
+            f"<h1>Benchmarks</h1><p>No recorded bench run in this tree: "
+            f"<code>{escape(regions.rel(path))}</code> is missing.</p>{refresh}"
         )
     report = json.loads(path.read_text(encoding="utf-8"))
     results = report.get("results", [])
+    recorded = report.get("recorded") or {}
+    if recorded.get("command"):
+        refresh = refresh.replace(RECORD_COMMAND, escape(str(recorded["command"])))
     workloads = list(dict.fromkeys(r["workload"] for r in results))
     impls = list(dict.fromkeys(r["impl"] for r in results))
     by = {(r["impl"], r["workload"]): r for r in results}
+    nogc = any(isinstance(r.get("ratio_vs_micrograd_nogc"), (int, float)) for r in results)
+
+    def ratio(r: dict, key: str, cls: str, label: str = "") -> str:
+        x = r.get(key)
+        if not isinstance(x, (int, float)):
+            return ""
+        return f' <span class="{cls}">{"(" if label else ""}&times;{x:.3g}{label}</span>'
 
     def cell(r: dict | None, workload: str) -> str:
         if r is None:
@@ -281,13 +311,12 @@ def bench_page(path: Path | None) -> str:
             )
         if workload == "memory":
             return f"<td>{_num(r.get('rss_mb_100'))} / {_num(r.get('rss_mb_1000'))} MiB</td>"
-        ratio = r.get("ratio_vs_micrograd")
-        ratio_s = (
-            f" <span class=ratio>&times;{ratio:.1f}</span>"
-            if isinstance(ratio, (int, float))
-            else ""
+        ns = r.get("ns_per_node")
+        ns_s = f"<br><small>{ns:,.0f} ns/node</small>" if isinstance(ns, (int, float)) else ""
+        return (
+            f"<td>{_seconds(r.get('median_s'))}{ratio(r, 'ratio_vs_micrograd', 'ratio')}"
+            f"{ratio(r, 'ratio_vs_micrograd_nogc', 'ratio nogc', ' vs nogc)')}{ns_s}</td>"
         )
-        return f"<td>{_seconds(r.get('median_s'))}{ratio_s}</td>"
 
     head = "".join(f"<th>{escape(w)}</th>" for w in workloads)
     rows = "".join(
@@ -299,14 +328,55 @@ def bench_page(path: Path | None) -> str:
         for r in results
         if r.get("error")
     )
-    machine = escape(json.dumps(report.get("machine", {})))
+    figures = []
+    for w in workloads:
+        ns = {
+            r["impl"]: r["ns_per_node"]
+            for r in results
+            if r["workload"] == w and isinstance(r.get("ns_per_node"), (int, float))
+            and r["ns_per_node"] > 0 and not r.get("error")
+        }  # fmt: skip
+        if ns:
+            figures.append(
+                f'<figure class="bench-chart" data-workload="{escape(w)}">'
+                f"{charts.log_bars(ns, 'ns/node')}<figcaption>{escape(w)}: nanoseconds per "
+                "graph node (log scale: each grid line is 10&times;)</figcaption></figure>"
+            )
+    machine = report.get("machine", {})
+    machine_s = (
+        ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in machine.items())
+        if isinstance(machine, dict)
+        else escape(str(machine))
+    )
+    load = recorded.get("loadavg")
+    load_s = (
+        f"; load average at the start {', '.join(f'{x:g}' for x in load)}"
+        if isinstance(load, list)
+        else ""
+    )
+    runs = f"; {recorded['runs']} run(s)" if recorded.get("runs") else ""
+    when = (
+        f"Recorded <b id=bench-date>{escape(str(recorded['date']))}</b>"
+        if recorded.get("date")
+        else "<b id=bench-date>Not dated</b> (the file has no <code>recorded</code> block)"
+    )
+    nogc_s = (
+        " <span class='ratio nogc'>(&times;N vs nogc)</span> is the same against micrograd with "
+        "Python's garbage collector off (<code>micrograd-nogc</code>)."
+        if nogc
+        else ""
+    )
     return f"""<h1>Benchmarks</h1>
-<p>From {escape(regions.rel(path))} (<code>nox -s bench</code>). Median time per moons training
-step or per chain/wide run; <span class=ratio>&times;N</span> is micrograd's median divided by this
-impl's (above 1 is faster than micrograd). Memory: resident MiB after 100 / 1,000 moons steps.</p>
+<p class="bench-when">{when}{runs}{load_s}, from
+<code>{escape(regions.rel(path))}</code>.</p>
+<p class="machine" id="bench-machine">Machine: {machine_s}</p>
+{"".join(figures)}
+<p>Median time per moons training step or per chain/wide run;
+<span class=ratio>&times;N</span> is micrograd's median divided by this impl's (above 1 is faster
+than micrograd).{nogc_s} Memory: resident MiB after 100 / 1,000 moons steps.</p>
 <table class="bench"><thead><tr><th>impl</th>{head}</tr></thead><tbody>{rows}</tbody></table>
 {f"<h2>Errors</h2><ul>{errors}</ul>" if errors else ""}
-<p class="machine">machine: <code>{machine}</code></p>"""
+{refresh}"""
 
 
 def _num(x: object) -> str:
@@ -322,11 +392,83 @@ def _seconds(x: object) -> str:
 # ---- graphs (to_dot + WASM Graphviz) ----
 
 
+# The built-in examples of backprop.html, in the page's little language (static/backprop-core.js).
+# lecture_examples() builds the same graphs with the Python reference; the build runs both and
+# stops if any labelled gradient differs, so the two cannot drift apart.
+BACKPROP_EXAMPLES = [
+    (
+        "lecture-expression",
+        "L = (a·b + c)·f, the lecture's first graph",
+        "a = 2.0\nb = -3.0\nc = 10.0\nf = -2.0\ne = a * b\nd = e + c\nL = d * f",
+    ),
+    (
+        "lecture-neuron",
+        "o = tanh(x1·w1 + x2·w2 + b), the lecture's neuron",
+        "x1 = 2.0\nx2 = 0.0\nw1 = -3.0\nw2 = 1.0\nb = 6.8813735870195432\n"
+        "x1w1 = x1 * w1\nx2w2 = x2 * w2\nx1w1x2w2 = x1w1 + x2w2\nn = x1w1x2w2 + b\no = tanh(n)",
+    ),
+    (
+        "reuse",
+        "b = a + a; c = b·b: a's grad gathers from both uses",
+        "a = 3.0\nb = a + a\nc = b * b",
+    ),
+]
+
+
+def lecture_examples() -> dict[str, tuple[str, Any]]:
+    """name -> (caption, output Value after backward()), the Python reference's graphs."""
+    from rosettagrad import Value
+
+    def leaf(x: float, label: str) -> Value:
+        return Value(x, label=label)
+
+    def named(v: Value, label: str) -> Value:
+        v.label = label
+        return v
+
+    # The lecture's first expression: L = (a·b + c)·f.
+    a, b, c, f = leaf(2.0, "a"), leaf(-3.0, "b"), leaf(10.0, "c"), leaf(-2.0, "f")
+    e = named(a * b, "e")
+    d = named(e + c, "d")
+    lecture = named(d * f, "L")
+    # The lecture's neuron: o = tanh(x1·w1 + x2·w2 + b).
+    x1, x2, w1, w2 = leaf(2.0, "x1"), leaf(0.0, "x2"), leaf(-3.0, "w1"), leaf(1.0, "w2")
+    bias = leaf(6.8813735870195432, "b")
+    x1w1, x2w2 = named(x1 * w1, "x1w1"), named(x2 * w2, "x2w2")
+    n = named(named(x1w1 + x2w2, "x1w1x2w2") + bias, "n")
+    o = named(n.tanh(), "o")
+    # Reuse: gradients accumulate where a node feeds two places.
+    a = leaf(3.0, "a")
+    bb = named(a + a, "b")
+    cc = named(bb * bb, "c")
+    outs = {"lecture-expression": lecture, "lecture-neuron": o, "reuse": cc}
+    for out in outs.values():
+        out.backward()
+    captions = {name: caption for name, caption, _ in BACKPROP_EXAMPLES}
+    return {name: (captions[name], out) for name, out in outs.items()}
+
+
+def labelled_grads(out: Any) -> dict[str, float]:
+    """label -> grad of every labelled Value in out's graph (the reference's answer)."""
+    seen, stack, grads = set(), [out], {}
+    while stack:
+        v = stack.pop()
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        if v.label:
+            grads[v.label] = v.grad
+        stack.extend(v._prev)
+    return grads
+
+
 def example_graphs() -> dict[str, tuple[str, str]]:
     """name -> (caption, DOT) for the graphs page and the op pages, after backward()."""
     from rosettagrad import Value, to_dot
 
-    graphs: dict[str, tuple[str, str]] = {}
+    graphs: dict[str, tuple[str, str]] = {
+        name: (caption, to_dot(out)) for name, (caption, out) in lecture_examples().items()
+    }
 
     def add(name: str, caption: str, out: Value) -> None:
         out.backward()
@@ -334,33 +476,6 @@ def example_graphs() -> dict[str, tuple[str, str]]:
 
     def leaf(x: float, label: str) -> Value:
         return Value(x, label=label)
-
-    # The lecture's first expression: L = (a·b + c)·f.
-    a, b, c, f = leaf(2.0, "a"), leaf(-3.0, "b"), leaf(10.0, "c"), leaf(-2.0, "f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    out = d * f
-    out.label = "L"
-    add("lecture-expression", "L = (a·b + c)·f, the lecture's first graph", out)
-
-    # The lecture's neuron: o = tanh(x1·w1 + x2·w2 + b).
-    x1, x2, w1, w2 = leaf(2.0, "x1"), leaf(0.0, "x2"), leaf(-3.0, "w1"), leaf(1.0, "w2")
-    bias = leaf(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + bias
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    add("lecture-neuron", "o = tanh(x1·w1 + x2·w2 + b), the lecture's neuron", o)
-
-    # Reuse: gradients accumulate where a node feeds two places.
-    a = leaf(3.0, "a")
-    b = a + a
-    b.label = "b"
-    c = b * b
-    c.label = "c"
-    add("reuse", "b = a + a; c = b·b: a's grad gathers from both uses", c)
 
     # One small graph per op, for the op's own page.
     def pair() -> tuple[Value, Value]:
@@ -428,6 +543,98 @@ def graphs_page(graphs: dict[str, tuple[str, str]], svgs: dict[str, str], why: s
             "</details>"
         )
     return "\n".join(parts)
+
+
+# ---- backprop, step by step ----
+
+
+def backprop_data() -> dict:
+    """The built-in examples with the Python reference's final gradients (labelled nodes)."""
+    ref = lecture_examples()
+    return {
+        "examples": [
+            {
+                "id": name,
+                "title": caption,
+                "source": source,
+                "reference": labelled_grads(ref[name][1]),
+            }
+            for name, caption, source in BACKPROP_EXAMPLES
+        ]
+    }
+
+
+def check_backprop(out: Path, data: dict) -> str:
+    """Walk every built-in example with the JS port (the page's own scripts, in node) and compare
+    its final gradients with the Python reference's. Stops the build on a difference."""
+    node = shutil.which("node")
+    if node is None:
+        return "not checked at build time: node is not on PATH"
+    script = (
+        "const vm = require('vm'), fs = require('fs'); const ctx = {}; vm.createContext(ctx);"
+        "for (const f of process.argv.slice(1)) vm.runInContext(fs.readFileSync(f, 'utf8'), ctx);"
+        "const data = JSON.parse(fs.readFileSync(0, 'utf8')); const out = {};"
+        "for (const e of data.examples)"
+        "  out[e.id] = ctx.Backprop.walk(e.source, ctx.rosettagrad).final;"
+        "console.log(JSON.stringify(out));"
+    )
+    files = [str(out / "static" / f) for f in ("rosettagrad.js", "backprop-core.js")]
+    proc = subprocess.run(
+        [node, "-e", script, *files], input=json.dumps(data), capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"site: backprop.html's walk failed in node: {proc.stderr.strip()}")
+    walked = json.loads(proc.stdout)
+    for e in data["examples"]:
+        if walked[e["id"]] != e["reference"]:
+            raise SystemExit(
+                f"site: backprop example {e['id']}: the JS walk's gradients {walked[e['id']]} "
+                f"differ from the Python reference's {e['reference']}"
+            )
+    n = len(data["examples"])
+    return f"checked at build time: the {n} built-in examples' gradients equal the reference's"
+
+
+def backprop_page(found: dict[str, regions.PortRegions], hl: Highlighter, data: dict) -> str:
+    options = "".join(
+        f'<option value="{escape(e["id"])}">{escape(e["title"])}</option>' for e in data["examples"]
+    )
+    payload = json.dumps(data).replace("</", "<\\/")
+    return f"""<h1>Backprop, step by step</h1>
+<p class="explain">After the forward pass every node knows its value and, stored beside it, the
+local derivative of its value with respect to each parent. <code>backward()</code> sets the
+output's grad to 1, then visits the nodes in reverse topological order; each node adds
+<code>local &times; its own grad</code> into each parent's grad. Here that walk goes one node
+at a time, with the numbers of the JavaScript port running in this page, and the lines of
+each port's <code>backward</code> that do it are lit below.</p>
+<div class="bp-controls">
+  <div><label for="example">Example</label><br>
+  <select id="example">{options}<option value="typed">your own (type it, then Build)</option>
+  </select>
+  <p class="caption">Keys: → step, ← back, Home / End: first / last step.</p></div>
+  <div><label for="source">Expression (one statement a line; the last is the output)</label><br>
+  <textarea id="source" spellcheck="false"></textarea><br>
+  <button id="build" type="button">Build</button>
+  <span class="caption">ops: + &minus; * / ** (a number), unary &minus;,
+  tanh relu exp log sigmoid</span>
+  <div id="parse-error" role="alert"></div></div>
+</div>
+<p class="bp-buttons"><button id="reset" type="button">Reset</button><button id="back"
+type="button">◀ Back</button><button id="step" type="button">Step ▶</button><button id="play"
+type="button">Play</button> <span id="progress"></span></p>
+<div class="bp-graph"><svg id="graph" role="img" aria-label="the computation graph"></svg></div>
+<div class="bp-narration">
+  <div aria-live="polite"><h3>This step</h3><p id="narration-head"></p>
+  <pre id="narration-lines"></pre><p id="verdict"></p></div>
+  <div><h3>The walk so far</h3><ol id="walk-log" start="0"></ol></div>
+</div>
+<h2>The code doing it: <code>backward</code> in each port</h2>
+<p>Lit: the seed of the output's grad, the reverse loop, and the chain-rule update
+(<code>grad += local &times; grad</code>). Each port keeps its own layout of the graph in
+memory, the loop is the same.</p>
+{code_view("backward", found, hl, roles=True)}
+<script>window.BACKPROP_DATA = {payload};</script>"""
 
 
 # ---- same-seed training ----
@@ -546,14 +753,89 @@ scores above 0, red below; dots are the moons (blue +1, red &minus;1). The
 
 class Highlighter:
     def __init__(self) -> None:
-        self.formatter = HtmlFormatter(cssclass="hl", nowrap=False)
+        self.formatter = HtmlFormatter(cssclass="hl")  # its style sheet: static/pygments.css
+        self.bare = HtmlFormatter(nowrap=True)  # one output line per source line
 
     @functools.cache  # noqa: B019  (one builder per run)
     def lexer(self, name: str) -> object:
         return get_lexer_by_name(name)
 
-    def __call__(self, code: str, lexer: str) -> str:
-        return highlight(code, self.lexer(lexer), self.formatter)
+    def lines(self, code: str, lexer: str) -> list[str]:
+        """Each line of `code` highlighted on its own (Pygments closes its spans per line)."""
+        out = highlight(code, self.lexer(lexer), self.bare).split("\n")
+        if out and out[-1] == "":
+            out.pop()
+        want = code.count("\n") + 1
+        if len(out) != want:
+            raise SystemExit(f"site: highlighting gave {len(out)} lines for {want} of code")
+        return out
+
+
+# Which lines of each port's `backward` region do what, so backprop.html can light them as the
+# walk goes: the output's seed, the reverse loop, the chain-rule update. tools/tests checks that
+# every port's region has each role, so a change of style there shows up as a failing test.
+BACKWARD_ROLES = {
+    "seed": re.compile(r"grad(\[[^\]]*\])?\s*=\s*1(\.0)?\b"),
+    "loop": re.compile(r"^\s*for\b.*(reversed\(|\.rev\(\)|length\s*-\s*1|:-1:)"),
+    "update": re.compile(r"grad.*\+=.*\*"),
+}
+
+
+def line_role(line: str) -> str | None:
+    return next((r for r, pattern in BACKWARD_ROLES.items() if pattern.search(line)), None)
+
+
+def code_block(region: regions.Region, lexer: str, hl: Highlighter, roles: bool = False) -> str:
+    """A region's code, one element per line, each numbered with its line in the source file.
+
+    `white-space: pre` and no soft wrap: a column that is too narrow scrolls sideways.
+    `data-width` (the longest line plus the gutter, in characters) lets static/site.js pick a
+    font size at which every line fits.
+    """
+    pairs = region.numbered
+    html_lines = hl.lines("\n".join(text for _, text in pairs), lexer)
+    digits = len(str(pairs[-1][0]))
+    out = []
+    for (n, text), html in zip(pairs, html_lines, strict=True):
+        role = line_role(text) if roles else None
+        attr = f' data-role="{role}"' if role else ""
+        out.append(
+            f'<span class="line" data-n="{n}"{attr}><span class="ln">{n}</span>{html}</span>'
+        )
+    width = max(len(text) for _, text in pairs) + digits + 1
+    return f'<pre class="hl code" data-width="{width}" style="--ln: {digits}">{"".join(out)}</pre>'
+
+
+def code_view(
+    concept: str, found: dict[str, regions.PortRegions], hl: Highlighter, roles: bool = False
+) -> str:
+    """Every port's code for a concept in columns, with the port picker (static/site.js)."""
+    columns, boxes = [], []
+    for pr in found.values():
+        region = pr.regions.get(concept)
+        if region is None:
+            code_html = '<p class="missing">no region for this concept in this port yet</p>'
+            where = pr.port.src
+        else:
+            code_html = code_block(region, pr.port.lexer, hl, roles)
+            where = region.where
+        columns.append(
+            f'<section class="port-column" data-port="{pr.port.name}">'
+            f"<h2>{escape(pr.port.title)}</h2><p class=where><code>{escape(where)}</code></p>"
+            f"{code_html}</section>"
+        )
+        boxes.append(
+            f'<label><input type="checkbox" name="port" value="{pr.port.name}" checked> '
+            f"{escape(pr.port.title)}</label>"
+        )
+    picker = (
+        '<fieldset class="port-picker"><legend>Show the code of</legend>'
+        f"{''.join(boxes)}<span class=hint>(remembered on every page)</span></fieldset>"
+    )
+    return (
+        f'<div class="code-view">{picker}<div class="columns" style="--n: {len(columns)}">'
+        f"{''.join(columns)}</div></div>"
+    )
 
 
 def concept_page(
@@ -565,20 +847,6 @@ def concept_page(
     svgs: dict[str, str],
 ) -> str:
     info = CONCEPTS[concept]
-    columns = []
-    for pr in found.values():
-        region = pr.regions.get(concept)
-        if region is None:
-            code_html = '<p class="missing">no region for this concept in this port yet</p>'
-            where = pr.port.src
-        else:
-            code_html = hl(region.code, pr.port.lexer)
-            where = region.where
-        columns.append(
-            f'<section class="port-column" data-port="{pr.port.name}">'
-            f"<h2>{escape(pr.port.title)}</h2><p class=where><code>{escape(where)}</code></p>"
-            f"{code_html}</section>"
-        )
     mine = [c for c in cases if set(c["features"]) & set(info.features)]
     if not info.features:
         case_html = "<p>No conformance case checks this concept: its output is a picture.</p>"
@@ -600,10 +868,16 @@ def concept_page(
             f"this op after <code>backward()</code> (Python reference, <code>to_dot</code>)"
             "</figcaption></figure>"
         )
+    walk = (
+        '<p>Watch it run: <a href="backprop.html">backprop, step by step</a>.</p>'
+        if concept == "backward"
+        else ""
+    )
     return f"""<h1>{escape(concept)} <small>{escape(info.group)}</small></h1>
 <p class="explain">{info.explain}</p>
 <div class="math">{info.math}</div>
-<div class="columns" style="--n: {len(columns)}">{"".join(columns)}</div>
+{walk}
+{code_view(concept, found, hl)}
 {graph}
 <h2>Conformance cases</h2>
 {case_html}"""
@@ -636,8 +910,34 @@ training</a> and <a href="conformance.html">the conformance matrix</a>.</p>
 <div class="cards">{cards}</div>"""
 
 
+SERVE = "nox -s site -- --serve"
+
+# Chromium runs no ES module and fetches no file from a file:// page: say so instead of
+# "loading…" forever. A classic script, so it runs where the module cannot.
+FILE_WARNING = """<script>
+if (location.protocol === "file:") {
+  document.getElementById("file-warning").hidden = false;
+  document.getElementById("status").textContent = "not started: this page was opened from disk.";
+  for (const id of ["toggle", "restart"]) document.getElementById(id).disabled = true;
+}
+</script>"""
+
+
+LIVE_FILE_MESSAGE = f"""<div id="file-warning" class="file-warning" hidden><p><b>This demo needs
+the site served over http.</b> You opened it from disk (<code>file://</code>), where the
+browser runs no JavaScript module and loads no data file, so it cannot start. From the
+repository, run</p>
+<pre>{SERVE}</pre><p>and open <a href="http://127.0.0.1:8000/live.html">http://127.0.0.1:8000/live.html</a>
+(or serve the built folder with <code>python3 -m http.server --directory site 8000</code>).
+<a href="backprop.html">Backprop, step by step</a> works from disk as it is.</p></div>"""
+
+
 def live_page() -> str:
-    return """<h1>Live: the JavaScript port trains in your browser</h1>
+    return (
+        """<h1>Live: the JavaScript port trains in your browser</h1>
+"""
+        + LIVE_FILE_MESSAGE
+        + """
 <p><code>MLP(2, [16, 16, 1], {activation: "relu", seed: 1337})</code> on the moons, hinge loss
 + 1e-4 · l2, SGD — the same model and data as <a href="same-seed.html">the same-seed page</a>.
 Each step runs <code>js/src</code> unbundled in this page; the boundary is redrawn as it learns.
@@ -654,6 +954,51 @@ The last column compares each loss with the Python reference's loss at the same 
   <div class="log"><table class="runs"><thead><tr><th>step</th><th>loss (browser)</th>
   <th>Python reference</th></tr></thead><tbody id="log"></tbody></table></div></div>
 </div>"""
+    )
+
+
+# ---- write your own port (conformance/PORTING.md) ----
+
+PORTING = ROOT / "conformance" / "PORTING.md"
+
+
+SPEC = ROOT / "conformance" / "SPEC.md"
+# Links of the two Markdown files to each other and to files the site does not hold.
+MD_LINKS = {
+    'href="SPEC.md"': 'href="spec.html"',
+    'href="features.json"': 'href="porting.html#features"',
+    'href="PORTING.md"': 'href="porting.html"',
+}
+
+
+def markdown_page(path: Path) -> str:
+    """A Markdown file as HTML (Python-Markdown; fenced code highlighted by Pygments), its links
+    to its neighbours pointing at their pages; links to files not on the site become text."""
+    import markdown
+
+    html = markdown.markdown(
+        path.read_text(encoding="utf-8"), extensions=["fenced_code", "tables", "codehilite"],
+        extension_configs={"codehilite": {"css_class": "hl", "guess_lang": False}},
+    )  # fmt: skip
+    for old, new in MD_LINKS.items():
+        html = html.replace(old, new)
+    html = re.sub(r'<a href="(?!https?:|#|spec\.html|porting\.html)[^"]*">(.*?)</a>', r"\1", html)
+    return html + f"<p class=caption>From <code>{regions.rel(path)}</code>.</p>"
+
+
+def porting_page() -> str:
+    """conformance/PORTING.md, then the features table read from conformance/features.json."""
+    features = json.loads((ROOT / "conformance" / "features.json").read_text(encoding="utf-8"))
+    rows = "".join(
+        f"<tr><td><code>{escape(name)}</code></td><td>{escape(what)}</td></tr>"
+        for name, what in features["features"].items()
+    )
+    table = (
+        '<h2 id="features">The features (conformance/features.json)</h2><table class="features">'
+        f"<thead><tr><th>feature</th><th>what a case with it exercises</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return f'<div class="porting">{markdown_page(PORTING)}{table}</div>'
 
 
 # ---- assembling ----
@@ -674,7 +1019,8 @@ def build(args: argparse.Namespace) -> None:
         for problem in pr.problems:
             print(f"site: warning: {problem}", file=sys.stderr)
     hl = Highlighter()
-    shutil.copy(HERE / "static" / "style.css", out / "static" / "style.css")
+    for name in ("style.css", "site.js"):
+        shutil.copy(HERE / "static" / name, out / "static" / name)
     (out / "static" / "pygments.css").write_text(hl.formatter.get_style_defs(".hl"))
 
     cases = load_cases()
@@ -718,12 +1064,36 @@ def build(args: argparse.Namespace) -> None:
         shutil.copytree(js.folder, out / "js" / "rosettagrad")
         shutil.copy(ROOT / "conformance" / "data" / "moons.json", out / "data" / "moons.json")
         shutil.copy(HERE / "static" / "live.js", out / "static" / "live.js")
-        scripts = '<script type="module" src="static/live.js"></script>'
+        scripts = FILE_WARNING + '<script type="module" src="static/live.js"></script>'
         write(out, "live.html", layout("Live demo", live_page(), "live.html", scripts=scripts))
         pages.append({"path": "live.html", "kind": "live"})
     else:
         body = "<h1>Live demo</h1><p>The JavaScript port is not in this tree yet.</p>"
         write(out, "live.html", layout("Live demo", body, "live.html"))
+    if js is not None and js.exists():
+        (out / "static" / "rosettagrad.js").write_text(bundle.bundle(js.folder), encoding="utf-8")
+        for name in ("backprop-core.js", "backprop.js"):
+            shutil.copy(HERE / "static" / name, out / "static" / name)
+        bp = backprop_data()
+        checked = check_backprop(out, bp)
+        print(f"site: backprop.html: {checked}")
+        scripts = "".join(
+            f'<script src="static/{n}"></script>'
+            for n in ("rosettagrad.js", "backprop-core.js", "backprop.js")
+        )
+        html = backprop_page(found, hl, bp)
+        write(out, "backprop.html", layout("Backprop", html, "backprop.html", scripts=scripts))
+        pages.append(
+            {"path": "backprop.html", "kind": "backprop", "ports": port_names,
+             "examples": [e["id"] for e in bp["examples"]]}
+        )  # fmt: skip
+    else:
+        body = "<h1>Backprop, step by step</h1><p>The JavaScript port is not in this tree yet.</p>"
+        write(out, "backprop.html", layout("Backprop", body, "backprop.html"))
+    write(out, "porting.html", layout("Write a port", porting_page(), "porting.html"))
+    spec = f'<div class="porting">{markdown_page(SPEC)}</div>'
+    write(out, "spec.html", layout("Conformance SPEC", spec, ""))
+    pages += [{"path": "porting.html", "kind": "porting"}, {"path": "spec.html", "kind": "spec"}]
     (out / "pages.json").write_text(json.dumps({"ports": port_names, "pages": pages}, indent=1))
     print(f"site: {len(pages)} pages for {', '.join(port_names)} in {regions.rel(out)}")
 
@@ -752,7 +1122,9 @@ def main(argv: list[str] | None = None) -> int:
         "conformance-report.json if present, else a fresh harness run)",
     )
     p.add_argument("--no-harness", action="store_true", help="never run the harness")
-    p.add_argument("--bench-report", type=Path, help="default: bench-report.json")
+    p.add_argument(
+        "--bench-report", type=Path, help="default: the recorded run, bench/results/latest.json"
+    )
     p.add_argument(
         "--same-seed",
         type=Path,

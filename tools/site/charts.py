@@ -18,6 +18,7 @@ STYLE = {
     "js": ("#c9a400", "14 4 2 4"),
     "julia": ("#9558b2", "2 5"),
     "micrograd": ("#555555", ""),
+    "micrograd-nogc": ("#999999", "3 3"),
 }
 
 
@@ -132,6 +133,42 @@ def decision_boundary(
         out.append(
             f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4.5" fill="{fill}" '
             f'stroke="white" stroke-width="1"/>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def log_bars(values: dict[str, float], unit: str, width: int = 720) -> str:
+    """Horizontal bars on a log-10 axis, one per impl, labelled with the value."""
+    bar_h, gap, left, right, axis = 20, 7, 150, 110, 22
+    height = len(values) * (bar_h + gap) + gap + axis
+    lo = math.floor(math.log10(min(values.values())))
+    hi = math.ceil(math.log10(max(values.values())))
+    hi = max(hi, lo + 1)
+    pw = width - left - right
+
+    def x(v: float) -> float:
+        return left + pw * (math.log10(v) - lo) / (hi - lo)
+
+    out = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(unit)} per impl, log scale" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    bottom = height - axis
+    for k in range(lo, hi + 1):
+        out.append(
+            f'<line x1="{x(10**k):.1f}" x2="{x(10**k):.1f}" y1="0" y2="{bottom}" stroke="#ddd"/>'
+            f'<text x="{x(10**k):.1f}" y="{bottom + 15}" text-anchor="middle">{10**k:,}</text>'
+        )
+    for i, (impl, v) in enumerate(values.items()):
+        colour, _ = style(impl)
+        top = gap + i * (bar_h + gap)
+        w = max(x(v) - left, 1.0)
+        out.append(
+            f'<text x="{left - 8}" y="{top + 14}" text-anchor="end">{escape(impl)}</text>'
+            f'<rect class="bar" data-impl="{escape(impl)}" x="{left}" y="{top}" width="{w:.1f}" '
+            f'height="{bar_h}" fill="{colour}"/>'
+            f'<text x="{left + w + 6:.1f}" y="{top + 14}">{v:,.0f} {escape(unit)}</text>'
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -43,6 +43,13 @@ def test_compare_cli_accepts_loose_names_and_rejects_unknown(capsys) -> None:
     assert "unknown concept 'nonsense'" in capsys.readouterr().err
 
 
+def test_compare_shows_only_the_chosen_ports(capsys) -> None:
+    assert compare.main(["backward", "--port", "python", "--port", "rust", "--width", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "Python  python/src" in out and "Rust  rust/" in out
+    assert "JavaScript" not in out and "Julia" not in out
+
+
 def test_every_concept_renders() -> None:
     for c in CONCEPTS:
         assert compare.render(c, 200).strip()
