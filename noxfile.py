@@ -120,7 +120,7 @@ def julia(session: nox.Session) -> None:
         external=True, env={"JULIA_LOAD_PATH": "@:@stdlib"},
     )  # fmt: skip
     session.install("pytest>=8,<10")
-    session.run("pytest", "julia/test/test_json.py")
+    session.run("pytest", "julia/test", *session.posargs)  # test_*.py: checks against Python
 
 
 @nox.session
