@@ -122,6 +122,10 @@ end
     @test tanh(a)._op == "tanh" && exp(a)._op == "exp" && log(a)._op == "log"
     @test sigmoid(a)._op == "sigmoid"
     @test a._op == "" && isempty(a._prev) && a.label == "a"
+    # The local derivatives, parent by parent, in _prev's order.
+    @test c._local_grads == [3.0, 2.0] && (a - b)._local_grads == [1.0, -1.0]
+    @test (a^3)._local_grads == [12.0] && isempty(a._local_grads)
+    @test :_prev in propertynames(c, true) && !(:_prev in propertynames(c))
     # a - b, -a and a / b are single nodes (SPEC §2.1), and so is x^-1.
     @test length((a - b)._prev) == 2 && length((a / b)._prev) == 2
     @test length((-a)._prev) == 1 && length((a^-1)._prev) == 1
