@@ -200,29 +200,23 @@ function _topological_order(root::Value)
     root._mark = mark
     while !isempty(stack)
         v = stack[end]
-        if tried[end] == 0
-            tried[end] = 1
-            a = v._a
-            if a !== nothing && a._mark != mark
-                a._mark = mark
-                push!(stack, a)
-                push!(tried, 0)
-                continue
+        next = nothing  # the first parent of v this walk has not reached yet
+        while next === nothing && tried[end] < 2
+            tried[end] += 1
+            p = tried[end] == 1 ? v._a : v._b
+            if p !== nothing && p._mark != mark
+                next = p
             end
         end
-        if tried[end] == 1
-            tried[end] = 2
-            b = v._b
-            if b !== nothing && b._mark != mark
-                b._mark = mark
-                push!(stack, b)
-                push!(tried, 0)
-                continue
-            end
+        if next === nothing  # every parent is placed: v follows them
+            pop!(stack)
+            pop!(tried)
+            push!(topo, v)
+        else
+            next._mark = mark
+            push!(stack, next)
+            push!(tried, 0)
         end
-        pop!(stack)
-        pop!(tried)
-        push!(topo, v)
     end
     return topo
 end

@@ -1,7 +1,7 @@
 # RosettaGrad's tests: the behaviours python/tests checks, in the same order
 # (engine, nn, losses, optimizers, SplitMix64 and seeded init, to_dot).
 #
-#     julia --project=julia -e 'using Pkg; Pkg.test()'
+#     JULIA_LOAD_PATH="@:@stdlib" julia --project=julia julia/test/runtests.jl   (nox -s julia)
 
 using Test
 using RosettaGrad
