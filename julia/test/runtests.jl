@@ -686,6 +686,24 @@ end
     @test isapprox(p.data, 2.0 - 0.1 * g / (g + 1e-8); rtol=1e-15)
 end
 
+@testset "Adam's bias correction is one pow, b^t, as in the reference" begin
+    # Julia's b^3 with an integer 3 is b*b*b (two roundings); Python's b**3 is
+    # C's pow (one). For 0.99 they differ, so this catches the integer power.
+    @test 0.99 * 0.99 * 0.99 != 0.99^3.0
+    p = param(1.0, 0.3)
+    opt = Adam([p], 0.1; betas=(0.99, 0.999))
+    m, v, x = 0.0, 0.0, 1.0
+    for t in 1:3
+        p.grad = 0.3
+        step!(opt)
+        m = 0.99 * m + (1 - 0.99) * 0.3
+        v = 0.999 * v + ((1 - 0.999) * 0.3) * 0.3
+        m_hat, v_hat = m / (1 - 0.99^Float64(t)), v / (1 - 0.999^Float64(t))
+        x = x - (0.1 * m_hat) / (sqrt(v_hat) + 1e-8)
+        @test p.data === x  # bit for bit
+    end
+end
+
 @testset "Adam with custom betas and eps" begin
     p = param(0.0, 2.0)
     step!(Adam([p], 1.0; betas=(0.5, 0.75), eps=0.5))
