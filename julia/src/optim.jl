@@ -106,8 +106,8 @@ function step!(opt::Adam)
         end
         opt.m[i] = b1 * opt.m[i] + (1 - b1) * g
         opt.v[i] = b2 * opt.v[i] + ((1 - b2) * g) * g
-        m_hat = opt.m[i] / (1 - b1^opt.t)
-        v_hat = opt.v[i] / (1 - b2^opt.t)
+        m_hat = opt.m[i] / (1 - _pow(b1, Float64(opt.t)))  # C pow, as Python's b1**t
+        v_hat = opt.v[i] / (1 - _pow(b2, Float64(opt.t)))
         p.data = p.data - (opt.lr * m_hat) / (sqrt(v_hat) + opt.eps)
     end
     return nothing

@@ -1,7 +1,7 @@
 # RosettaGrad's tests: the behaviours python/tests checks, in the same order
 # (engine, nn, losses, optimizers, SplitMix64 and seeded init, to_dot).
 #
-#     julia --project=julia -e 'using Pkg; Pkg.test()'
+#     JULIA_LOAD_PATH="@:@stdlib" julia --project=julia julia/test/runtests.jl   (nox -s julia)
 
 using Test
 using RosettaGrad
@@ -122,6 +122,10 @@ end
     @test tanh(a)._op == "tanh" && exp(a)._op == "exp" && log(a)._op == "log"
     @test sigmoid(a)._op == "sigmoid"
     @test a._op == "" && isempty(a._prev) && a.label == "a"
+    # The local derivatives, parent by parent, in _prev's order.
+    @test c._local_grads == [3.0, 2.0] && (a - b)._local_grads == [1.0, -1.0]
+    @test (a^3)._local_grads == [12.0] && isempty(a._local_grads)
+    @test :_prev in propertynames(c, true) && !(:_prev in propertynames(c))
     # a - b, -a and a / b are single nodes (SPEC §2.1), and so is x^-1.
     @test length((a - b)._prev) == 2 && length((a / b)._prev) == 2
     @test length((-a)._prev) == 1 && length((a^-1)._prev) == 1
@@ -252,6 +256,41 @@ end
     GC.gc(true)
     GC.gc(true)
     @test ref.value === nothing  # the GC freed the whole chain, no recursion
+    # The control: while the chain is still referenced, its WeakRef holds it.
+    ok, ref = chain_weakref(1_000)
+    kept = ref.value
+    GC.gc(true)
+    @test ok && ref.value === kept && kept isa Value
+end
+
+# Julia's exp, log and tanh are its own code (ported from openlibm), not the C
+# library's, so they may differ from glibc's (what Python, Rust and Node use
+# here) in the last bits. Measured on 1.5.3: how far, and which one is nearer the
+# exact value. The conformance tolerances (SPEC §5) must cover the distance.
+@testset "Julia's exp, log, tanh vs the C library's: at most a few ulp" begin
+    c_exp(x) = ccall(:exp, Float64, (Float64,), x)  # the process's libm (glibc on Linux)
+    c_log(x) = ccall(:log, Float64, (Float64,), x)
+    c_tanh(x) = ccall(:tanh, Float64, (Float64,), x)
+    ulps(a, b) = abs(reinterpret(Int64, a) - reinterpret(Int64, b))
+    rng = SplitMix64(2026)
+    for (name, f, c, exact, lo, hi) in [
+        ("exp", exp, c_exp, x -> exp(big(x)), -20.0, 20.0),
+        ("log", log, c_log, x -> log(big(x)), 1e-3, 100.0),
+        ("tanh", tanh, c_tanh, x -> tanh(big(x)), -5.0, 5.0),
+    ]
+        n, differ, worst, worst_exact = 20_000, 0, 0, 0
+        for _ in 1:n
+            x = RosettaGrad.uniform!(rng, lo, hi)
+            a, b = f(x), c(x)
+            differ += a != b
+            worst = max(worst, ulps(a, b))
+            worst_exact = max(worst_exact, ulps(a, Float64(exact(x))))
+        end
+        println("  Julia $name vs C $name: $differ of $n differ, at most $worst ulp apart; ",
+                "Julia at most $worst_exact ulp from exact")
+        @test worst <= 4
+        @test worst_exact <= 2
+    end
 end
 
 @testset "backward! is not recursive: a deep sum" begin
@@ -645,6 +684,24 @@ end
     step!(Adam([p], 0.1; weight_decay=0.5))
     g = 0.5 * 2.0  # m̂ = g, v̂ = g²: the first step moves by lr·g/(|g| + eps)
     @test isapprox(p.data, 2.0 - 0.1 * g / (g + 1e-8); rtol=1e-15)
+end
+
+@testset "Adam's bias correction is one pow, b^t, as in the reference" begin
+    # Julia's b^3 with an integer 3 is b*b*b (two roundings); Python's b**3 is
+    # C's pow (one). For 0.99 they differ, so this catches the integer power.
+    @test 0.99 * 0.99 * 0.99 != 0.99^3.0
+    p = param(1.0, 0.3)
+    opt = Adam([p], 0.1; betas=(0.99, 0.999))
+    m, v, x = 0.0, 0.0, 1.0
+    for t in 1:3
+        p.grad = 0.3
+        step!(opt)
+        m = 0.99 * m + (1 - 0.99) * 0.3
+        v = 0.999 * v + ((1 - 0.999) * 0.3) * 0.3
+        m_hat, v_hat = m / (1 - 0.99^Float64(t)), v / (1 - 0.999^Float64(t))
+        x = x - (0.1 * m_hat) / (sqrt(v_hat) + 1e-8)
+        @test p.data === x  # bit for bit
+    end
 end
 
 @testset "Adam with custom betas and eps" begin
