@@ -3,7 +3,8 @@
 //! Sums are a left fold from the first term, so every port builds the same graph.
 //! Each loss takes the tape's lock once for its whole graph.
 
-use crate::engine::{tape, Operand, Scalar, Tape, Value};
+use crate::engine::{Scalar, Value};
+use crate::tape::{tape, Operand, Tape};
 use crate::Error;
 
 // region: mse_loss
@@ -35,6 +36,7 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
     let count: usize = predictions.iter().map(Vec::len).sum();
     let id = {
         let mut t = tape();
+        t.make_room(4 * count + 2);
         let total = squared_error_sum(&mut t, predictions, targets);
         let out = t.binary(
             Tape::div,
@@ -50,8 +52,11 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
 /// [`sse_loss`] with targets that may be Values.
 pub fn sse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<Value, Error> {
     check_rows(predictions, targets)?;
+    let count: usize = predictions.iter().map(Vec::len).sum();
+    let mut t = tape();
+    t.make_room(4 * count);
     Ok(Value::owned(squared_error_sum(
-        &mut tape(),
+        &mut t,
         predictions,
         targets,
     )))
@@ -71,6 +76,7 @@ pub fn hinge_loss_rows(
     }
     let id = {
         let mut t = tape();
+        t.make_room(6 * predictions.len() + 2);
         let margins: Vec<u32> = predictions
             .iter()
             .zip(targets)
@@ -103,6 +109,7 @@ pub fn l2_penalty(params: &[Value]) -> Value {
     }
     let id = {
         let mut t = tape();
+        t.make_room(2 * params.len());
         let squares = params
             .iter()
             .map(|p| t.pow(p.node_id(), 2.0, true))

@@ -6,8 +6,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::engine::{tape, Operand, Scalar, Tape, Value};
+use crate::engine::{Scalar, Value};
 use crate::rng::{SplitMix64, Uniform};
+use crate::tape::{tape, Operand, Tape};
 use crate::Error;
 
 /// A neuron's nonlinearity.
@@ -143,6 +144,7 @@ impl Neuron {
 
     /// The same graph as the reference: act = b; act = act + w_i * x_i; activation.
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
+        t.make_room(3 * x.len() + 2); // a leaf, a product and a sum per input, the activation
         let mut act = self.b.node_id();
         t.retain(act);
         for (wi, &xi) in self.w.iter().zip(x) {

@@ -1,0 +1,509 @@
+//! Where the nodes live: the tape, its slots, how they are reclaimed, and the
+//! topological sort's scratch. `engine.rs` holds what a reader compares with
+//! `engine.py` (Value, each op with its local derivative, backward); this file is
+//! the storage underneath it, which Python gets from its object model for free.
+//!
+//! # Design
+//!
+//! **One slab, structure of arrays.** Every node of the process lives in one
+//! [`Tape`], addressed by a `u32` index: `data`, `grad`, `local` (the local
+//! derivatives, fixed at forward time) and `nodes` (parents, op and the sort's
+//! visit mark) are separate dense arrays. Building and walking a graph never
+//! chases heap pointers (an `Rc<RefCell<..>>` graph was measured about 10×
+//! slower), and each pass streams only the arrays it reads: the sort reads
+//! `nodes`, the chain rule `nodes`, `local` and `grad`. A node's parents, op and
+//! mark share one 16-byte entry, so a visit touches one cache line.
+//!
+//! **Roots are counted, children are not.** `rc` counts the handles that point
+//! at a node: each [`crate::Value`] and each id a graph-building routine holds
+//! across a `make_room` call. Dropping a handle only decrements the count;
+//! nothing is freed node by node and nothing cascades, so dropping a
+//! 1,000,000-op chain is one decrement.
+//!
+//! **Reclamation in bulk (mark and sweep).** Every graph-building routine (an
+//! op on Values, a neuron's forward, a loss) first calls `make_room`, the only
+//! place a collection runs. A collection marks every node reachable through
+//! parent links from a counted root (an explicit stack, never recursion) and
+//! frees every other slot at once, 64 slots per bitmap word. It only runs when
+//! a Value was dropped since the last one (otherwise nothing can be garbage),
+//! when free slots are short, and when the tape holds at least twice the nodes
+//! that survived the last one (else the tape grows): the marking is paid for by
+//! at least as many allocations, and memory stays within a few times the live
+//! graph. A training step's previous graph is dropped before the next forward
+//! starts, so the collection there marks little more than the parameters.
+//! [`tape_stats`] collects first, so its `live` count is exact.
+//!
+//! **Creation order in memory.** Free slots are handed out lowest first, so a
+//! training step's graph lands in one dense region in creation order and every
+//! pass over it walks memory forwards (a LIFO free list scrambled the layout
+//! step after step: measured 2-3× slower).
+//!
+//! **One lock.** The tape sits behind one process-wide `Mutex`, which makes
+//! Values `Send + Sync` (the Python wheel relies on that). Whole-graph work (an
+//! MLP forward, a loss, `backward`, an optimizer step) takes the lock once.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// The op that made a node; the exponent of a pow lives in the node's `local[1]`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Op {
+    Leaf,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+    PowI,
+    PowF,
+    Relu,
+    Tanh,
+    Exp,
+    Log,
+    Sigmoid,
+}
+
+impl Op {
+    pub(crate) fn arity(self) -> usize {
+        match self {
+            Op::Leaf => 0,
+            Op::Add | Op::Sub | Op::Mul | Op::Div => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// What the sort reads of a node, in one 16-byte entry: its parents (the first
+/// `op.arity()` of `prev`), its op and the `backward()` call that last visited it.
+#[derive(Clone, Copy)]
+pub(crate) struct Node {
+    pub(crate) prev: [u32; 2],
+    pub(crate) mark: u32,
+    pub(crate) op: Op,
+}
+
+/// The slab of nodes shared by every Value in the process (see the module header).
+pub(crate) struct Tape {
+    pub(crate) data: Vec<f64>,
+    pub(crate) grad: Vec<f64>,
+    pub(crate) local: Vec<[f64; 2]>, // d self / d parent, in parent order (pow keeps k in local[1])
+    pub(crate) nodes: Vec<Node>,
+    rc: Vec<u32>, // handles (Values, ids held by the crate's routines) pointing here
+    // Free slots as a bitmap, handed out lowest first.
+    free_bits: Vec<u64>,
+    free_count: usize,
+    first_free_word: usize, // every word below this one is 0
+    // When to collect: only if a Value was dropped since the last collection,
+    // and only once the tape holds `collect_at` slots (twice the last survivors).
+    released: bool,
+    collect_at: usize,
+    labels: BTreeMap<u32, String>,
+    epoch: u32,
+    // Scratch, kept to avoid allocating on every backward / collection.
+    pub(crate) topo: Vec<u32>,
+    pub(crate) saved: Vec<(u32, f64)>, // (leaf, its grad before this backward)
+    stack: Vec<(u32, u32)>,
+    reached: Vec<u64>, // the collection's marks, one bit per slot
+    todo: Vec<u32>,
+}
+
+/// What the topological sort works on: the tape's arrays, borrowed apart.
+pub(crate) struct SortScratch<'a> {
+    pub(crate) nodes: &'a mut [Node],
+    pub(crate) grad: &'a mut [f64],
+    pub(crate) topo: &'a mut Vec<u32>,
+    pub(crate) saved: &'a mut Vec<(u32, f64)>, // (leaf, its grad before this backward)
+    pub(crate) stack: &'a mut Vec<(u32, u32)>, // (child, index of its next parent)
+}
+
+/// After a collection, the tape grows to GROWTH times the survivors before the next.
+const GROWTH: usize = 2;
+
+/// The fewest slots worth a collection: below this the tape just grows.
+const MIN_COLLECT: usize = 1 << 12;
+
+static TAPE: Mutex<Tape> = Mutex::new(Tape::new());
+
+/// Lock the tape. A panic elsewhere while holding it leaves the tape consistent
+/// (no op panics half-way), so poisoning is ignored rather than spread.
+pub(crate) fn tape() -> MutexGuard<'static, Tape> {
+    TAPE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How many node slots the tape holds and how many hold live nodes.
+///
+/// `live` falls back when Values are dropped; `slots` is the high-water mark
+/// (freed slots are reused, not returned to the allocator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TapeStats {
+    /// Slots allocated so far.
+    pub slots: usize,
+    /// Slots holding a node that some Value reaches (itself or through children).
+    pub live: usize,
+}
+
+/// The tape's current [`TapeStats`] (shared by every Value of the process).
+/// It collects first, so `live` counts exactly the reachable nodes.
+pub fn tape_stats() -> TapeStats {
+    let mut t = tape();
+    t.collect();
+    TapeStats {
+        slots: t.data.len(),
+        live: t.data.len() - t.free_count,
+    }
+}
+
+/// Make room on the tape for `additional` more nodes, or say it cannot: an
+/// allocation that fails here is an error, where growing the tape later would
+/// abort the process. The Python wheel calls it before building a model.
+pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
+    let mut t = tape();
+    let free = t.free_count;
+    let n = additional.saturating_sub(free);
+    let too_many = || crate::Error::new(format!("no room for {additional} more Values"));
+    if t.data.len().saturating_add(n) > u32::MAX as usize {
+        return Err(too_many());
+    }
+    let words = (t.data.len() + n)
+        .div_ceil(64)
+        .saturating_sub(t.free_bits.len());
+    t.data.try_reserve(n).map_err(|_| too_many())?;
+    t.grad.try_reserve(n).map_err(|_| too_many())?;
+    t.local.try_reserve(n).map_err(|_| too_many())?;
+    t.nodes.try_reserve(n).map_err(|_| too_many())?;
+    t.rc.try_reserve(n).map_err(|_| too_many())?;
+    t.free_bits.try_reserve(words).map_err(|_| too_many())?;
+    Ok(())
+}
+
+/// An operand of a graph-building routine: a node, or a plain number that
+/// becomes a new leaf where it is used (as `2 * x` does).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Operand {
+    Node(u32),
+    Const(f64),
+}
+
+impl Tape {
+    const fn new() -> Tape {
+        Tape {
+            data: Vec::new(),
+            grad: Vec::new(),
+            local: Vec::new(),
+            nodes: Vec::new(),
+            rc: Vec::new(),
+            free_bits: Vec::new(),
+            free_count: 0,
+            first_free_word: 0,
+            released: false,
+            collect_at: MIN_COLLECT,
+            labels: BTreeMap::new(),
+            epoch: 0,
+            topo: Vec::new(),
+            saved: Vec::new(),
+            stack: Vec::new(),
+            reached: Vec::new(),
+            todo: Vec::new(),
+        }
+    }
+
+    // ----- slots and root counts -----
+
+    /// A new node, owned by the caller (one count: release it or wrap it in a Value).
+    #[inline(always)] // every op calls it: inlined, the op's stores go straight to the arrays
+    pub(crate) fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
+        let node = Node { prev, mark: 0, op };
+        match self.take_free_slot() {
+            Some(j) => {
+                self.data[j] = data;
+                self.grad[j] = 0.0;
+                self.local[j] = local;
+                // A stale mark is always older than the next sort's epoch.
+                self.nodes[j] = Node {
+                    mark: self.nodes[j].mark,
+                    ..node
+                };
+                self.rc[j] = 1;
+                j as u32
+            }
+            None => {
+                let i = u32::try_from(self.data.len()).expect("more than 2^32 live Values");
+                if self.data.len() % 64 == 0 {
+                    self.free_bits.push(0);
+                }
+                self.data.push(data);
+                self.grad.push(0.0);
+                self.local.push(local);
+                self.nodes.push(node);
+                self.rc.push(1);
+                i
+            }
+        }
+    }
+
+    /// The lowest free slot, if any.
+    #[inline]
+    fn take_free_slot(&mut self) -> Option<usize> {
+        if self.free_count == 0 {
+            return None;
+        }
+        let mut w = self.first_free_word;
+        while self.free_bits[w] == 0 {
+            w += 1;
+        }
+        self.first_free_word = w;
+        let bit = self.free_bits[w].trailing_zeros() as usize;
+        self.free_bits[w] &= self.free_bits[w] - 1; // clear the lowest set bit
+        self.free_count -= 1;
+        Some(w * 64 + bit)
+    }
+
+    pub(crate) fn retain(&mut self, id: u32) {
+        self.rc[id as usize] += 1;
+    }
+
+    /// Drop a count a graph-building routine held. What it held is reachable
+    /// from what the routine returns, so this makes no garbage.
+    pub(crate) fn release(&mut self, id: u32) {
+        self.rc[id as usize] -= 1;
+    }
+
+    /// Drop a Value's count. The node (and what only it reaches) is reclaimed
+    /// by a later collection, not here.
+    pub(crate) fn release_handle(&mut self, id: u32) {
+        let rc = &mut self.rc[id as usize];
+        *rc -= 1;
+        self.released |= *rc == 0;
+    }
+
+    /// Called by every graph-building routine before it pushes about `n` nodes:
+    /// the one place a collection may run, so ids a routine holds between two
+    /// of these calls need no count. It collects when a Value was dropped since
+    /// the last collection, the tape has grown to `collect_at`, and fewer than
+    /// a quarter of the slots (or fewer than `n`) are free; otherwise new nodes
+    /// take free slots or grow the tape.
+    #[inline]
+    pub(crate) fn make_room(&mut self, n: usize) {
+        let len = self.data.len();
+        if self.released && len >= self.collect_at && self.free_count < n.max(len / 4) {
+            self.collect();
+        }
+    }
+
+    /// Free every slot no counted root reaches; the rest stay where they are.
+    #[cold]
+    #[inline(never)] // keeps `push`, which every op inlines, small
+    pub(crate) fn collect(&mut self) {
+        let n = self.data.len();
+        let mut reached = std::mem::take(&mut self.reached);
+        let mut todo = std::mem::take(&mut self.todo);
+        reached.clear();
+        reached.resize(n.div_ceil(64), 0);
+        for (w, counts) in self.rc.chunks(64).enumerate() {
+            if counts.iter().fold(0, |any, &rc| any | rc) == 0 {
+                continue; // most slots are unrooted: skip them 64 at a time
+            }
+            for (b, &rc) in counts.iter().enumerate() {
+                let i = w * 64 + b;
+                if rc == 0 || reached[w] & (1 << b) != 0 {
+                    continue;
+                }
+                reached[w] |= 1 << b;
+                todo.push(i as u32);
+                while let Some(v) = todo.pop() {
+                    let Node { prev, op, .. } = self.nodes[v as usize];
+                    for &p in &prev[..op.arity()] {
+                        let (w, bit) = (p as usize / 64, 1u64 << (p % 64));
+                        if reached[w] & bit == 0 {
+                            reached[w] |= bit;
+                            todo.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        self.free_count = 0;
+        for (w, (free, &live)) in self.free_bits.iter_mut().zip(&reached).enumerate() {
+            let in_tape = if (w + 1) * 64 <= n {
+                u64::MAX
+            } else {
+                (1u64 << (n % 64)) - 1
+            };
+            *free = !live & in_tape;
+            self.free_count += free.count_ones() as usize;
+        }
+        self.first_free_word = 0;
+        if !self.labels.is_empty() {
+            self.labels
+                .retain(|&id, _| reached[id as usize / 64] & (1 << (id % 64)) != 0);
+        }
+        self.released = false;
+        self.collect_at = (GROWTH * (n - self.free_count)).max(MIN_COLLECT);
+        self.reached = reached;
+        self.todo = todo;
+    }
+
+    /// The node an operand stands for, owned by the caller (release it after use).
+    pub(crate) fn operand(&mut self, x: Operand) -> u32 {
+        match x {
+            Operand::Node(id) => {
+                self.retain(id);
+                id
+            }
+            Operand::Const(c) => self.leaf(c),
+        }
+    }
+
+    /// A new leaf holding `data`, owned by the caller.
+    pub(crate) fn leaf(&mut self, data: f64) -> u32 {
+        self.push(Op::Leaf, [0, 0], data, [0.0, 0.0])
+    }
+
+    // ----- fields -----
+
+    pub(crate) fn data(&self, id: u32) -> f64 {
+        self.data[id as usize]
+    }
+    pub(crate) fn grad(&self, id: u32) -> f64 {
+        self.grad[id as usize]
+    }
+    pub(crate) fn set_data(&mut self, id: u32, x: f64) {
+        self.data[id as usize] = x;
+    }
+    pub(crate) fn set_grad(&mut self, id: u32, g: f64) {
+        self.grad[id as usize] = g;
+    }
+    pub(crate) fn label(&self, id: u32) -> String {
+        self.labels.get(&id).cloned().unwrap_or_default()
+    }
+    pub(crate) fn set_label(&mut self, id: u32, label: &str) {
+        if !label.is_empty() {
+            self.labels.insert(id, label.to_owned());
+        } else {
+            self.labels.remove(&id);
+        }
+    }
+    pub(crate) fn prev(&self, id: u32) -> &[u32] {
+        let node = &self.nodes[id as usize];
+        &node.prev[..node.op.arity()]
+    }
+    pub(crate) fn local_grads(&self, id: u32) -> Vec<f64> {
+        self.local[id as usize][..self.nodes[id as usize].op.arity()].to_vec()
+    }
+    pub(crate) fn op(&self, id: u32) -> (Op, f64) {
+        (self.nodes[id as usize].op, self.local[id as usize][1])
+    }
+    #[cfg(test)]
+    pub(crate) fn count(&self, id: u32) -> u32 {
+        self.rc[id as usize]
+    }
+
+    // ----- the sort's scratch -----
+
+    /// A fresh visit mark for a sort: newer than every mark on the tape.
+    pub(crate) fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // After 2^32 sorts the marks could collide: clear them once.
+            self.nodes.iter_mut().for_each(|n| n.mark = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// Empty `topo`, `saved` and the stack, and lend them to the sort with the
+    /// arrays it reads and writes, each borrowed on its own.
+    pub(crate) fn sort_scratch(&mut self) -> SortScratch<'_> {
+        let n = self.nodes.len(); // no sort visits more nodes than the tape holds
+        self.topo.clear();
+        self.topo.reserve(n);
+        self.saved.clear();
+        self.stack.clear();
+        self.stack.reserve(n);
+        SortScratch {
+            nodes: &mut self.nodes,
+            grad: &mut self.grad,
+            topo: &mut self.topo,
+            saved: &mut self.saved,
+            stack: &mut self.stack,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collection_frees_exactly_the_unreachable() {
+        let mut t = Tape::new();
+        let a = t.leaf(2.0);
+        let b = t.leaf(3.0);
+        let ab = t.push(Op::Mul, [a, b], 6.0, [3.0, 2.0]);
+        let dead = t.push(Op::Neg, [a, 0], -2.0, [-1.0, 0.0]);
+        t.release(a);
+        t.release(b);
+        t.release(dead);
+        t.set_label(dead, "gone");
+        t.collect();
+        assert_eq!(
+            t.free_count, 1,
+            "only `dead` is garbage: a and b are reached from ab"
+        );
+        assert!(t.labels.is_empty(), "a dead node's label goes with it");
+        assert_eq!(t.leaf(7.0), dead, "its slot is the next one handed out");
+        t.release(ab);
+        t.collect();
+        assert_eq!(t.free_count, 3);
+        assert_eq!(t.leaf(1.0), a, "lowest slot first");
+    }
+
+    #[test]
+    fn the_tape_grows_until_a_collection_pays() {
+        let mut t = Tape::new();
+        let mut y = t.leaf(1.0);
+        for _ in 0..3 * MIN_COLLECT {
+            t.make_room(1);
+            let next = t.push(Op::Neg, [y, 0], 0.0, [-1.0, 0.0]);
+            t.release_handle(y);
+            y = next;
+        }
+        // Everything is reachable from y: collections freed nothing and the tape grew.
+        assert_eq!((t.data.len(), t.free_count), (3 * MIN_COLLECT + 1, 0));
+        let grown_to = t.collect_at;
+        assert!(
+            grown_to >= t.data.len(),
+            "no collection before the tape doubles"
+        );
+        t.release_handle(y);
+        for _ in 0..grown_to {
+            t.make_room(1);
+            let leaf = t.leaf(0.0);
+            t.release_handle(leaf);
+        }
+        assert_eq!(
+            t.data.len(),
+            grown_to,
+            "then one collection freed the dead chain"
+        );
+    }
+
+    #[test]
+    fn no_collection_without_a_dropped_value() {
+        let mut t = Tape::new();
+        for _ in 0..2 * MIN_COLLECT {
+            let leaf = t.leaf(0.0);
+            t.release(leaf); // a routine's count: what it held stays reachable
+        }
+        t.make_room(1);
+        assert_eq!(t.free_count, 0, "nothing collected: no Value was dropped");
+        let v = t.leaf(1.0);
+        t.release_handle(v);
+        t.make_room(1);
+        assert_eq!(
+            t.free_count,
+            2 * MIN_COLLECT + 1,
+            "a dropped Value lets it collect"
+        );
+    }
+}
