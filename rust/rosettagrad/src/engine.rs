@@ -35,7 +35,7 @@ impl Value {
     /// A new leaf holding `data` (grad 0, no parents, empty label).
     pub fn new(data: f64) -> Value {
         let mut t = tape();
-        t.make_room(1);
+        t.collect_if_due();
         Value::owned(t.leaf(data))
     }
 
@@ -123,7 +123,7 @@ impl Value {
 
     fn unary(&self, f: impl FnOnce(&mut Tape, u32) -> u32) -> Value {
         let mut t = tape();
-        t.make_room(1);
+        t.collect_if_due();
         Value::owned(f(&mut t, self.id))
     }
 
@@ -313,7 +313,7 @@ impl Tape {
     // endregion
 
     /// `a op b` for operands that may be plain numbers; the result is owned.
-    /// (Like every routine that pushes nodes, its caller calls `make_room` first.)
+    /// (Like every routine that pushes nodes, its caller calls `collect_if_due` first.)
     pub(crate) fn binary(
         &mut self,
         f: impl FnOnce(&mut Tape, u32, u32) -> u32,
@@ -465,7 +465,7 @@ macro_rules! binary_ops {
             type Output = Value;
             fn $method(self, rhs: &Value) -> Value {
                 let mut t = tape();
-                t.make_room(1);
+                t.collect_if_due();
                 Value::owned($op(&mut t, self.id, rhs.id))
             }
         }
@@ -485,7 +485,7 @@ macro_rules! binary_ops {
             type Output = Value;
             fn $method(self, rhs: f64) -> Value {
                 let mut t = tape();
-                t.make_room(2);
+                t.collect_if_due();
                 Value::owned(t.binary($op, Operand::Node(self.id), Operand::Const(rhs)))
             }
         }
@@ -497,7 +497,7 @@ macro_rules! binary_ops {
             type Output = Value;
             fn $method(self, rhs: &Value) -> Value {
                 let mut t = tape();
-                t.make_room(2);
+                t.collect_if_due();
                 Value::owned(t.binary($op, Operand::Const(self), Operand::Node(rhs.id)))
             }
         }

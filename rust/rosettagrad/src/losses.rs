@@ -24,9 +24,10 @@ pub fn sse_loss(predictions: &[Vec<Value>], targets: &[Vec<f64>]) -> Result<Valu
 // region: hinge_loss
 /// SVM max-margin loss of micrograd's demo: Σ relu(1 - t·y) / N, one output per sample.
 pub fn hinge_loss(predictions: &[Value], targets: &[f64]) -> Result<Value, Error> {
-    let rows: Vec<Vec<Value>> = predictions.iter().map(|y| vec![y.clone()]).collect();
-    let targets: Vec<Vec<Scalar>> = targets.iter().map(|&t| vec![Scalar::Number(t)]).collect();
-    hinge_loss_rows(&rows, &targets)
+    check_counts(predictions.len(), targets.len())?;
+    let ys: Vec<u32> = predictions.iter().map(Value::node_id).collect();
+    let ts: Vec<Operand> = targets.iter().map(|&t| Operand::Const(t)).collect();
+    Ok(hinge(&ys, &ts))
 }
 // endregion
 
@@ -36,7 +37,7 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
     let count: usize = predictions.iter().map(Vec::len).sum();
     let id = {
         let mut t = tape();
-        t.make_room(4 * count + 2);
+        t.collect_if_due();
         let total = squared_error_sum(&mut t, predictions, targets);
         let out = t.binary(
             Tape::div,
@@ -54,7 +55,7 @@ pub fn sse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
     check_rows(predictions, targets)?;
     let count: usize = predictions.iter().map(Vec::len).sum();
     let mut t = tape();
-    t.make_room(4 * count);
+    t.collect_if_due();
     Ok(Value::owned(squared_error_sum(
         &mut t,
         predictions,
@@ -74,31 +75,35 @@ pub fn hinge_loss_rows(
             "hinge_loss takes one output per sample, got {k}"
         )));
     }
-    let id = {
-        let mut t = tape();
-        t.make_room(6 * predictions.len() + 2);
-        let margins: Vec<u32> = predictions
-            .iter()
-            .zip(targets)
-            .map(|(y, tg)| {
-                let yt = t.binary(Tape::mul, Operand::Node(y[0].node_id()), tg[0].operand());
-                let m = t.binary(Tape::sub, Operand::Const(1.0), Operand::Node(yt));
-                let r = t.relu(m);
-                t.release(yt);
-                t.release(m);
-                r
-            })
-            .collect();
-        let total = fold_sum(&mut t, margins);
-        let out = t.binary(
-            Tape::div,
-            Operand::Node(total),
-            Operand::Const(predictions.len() as f64),
-        );
-        t.release(total);
-        out
-    };
-    Ok(Value::owned(id))
+    let ys: Vec<u32> = predictions.iter().map(|y| y[0].node_id()).collect();
+    let ts: Vec<Operand> = targets.iter().map(|t| t[0].operand()).collect();
+    Ok(hinge(&ys, &ts))
+}
+
+/// Σ relu(1 - t·y) / N over node ids (held by the caller's Values) and targets.
+fn hinge(ys: &[u32], ts: &[Operand]) -> Value {
+    let mut t = tape();
+    t.collect_if_due();
+    let margins: Vec<u32> = ys
+        .iter()
+        .zip(ts)
+        .map(|(&y, &tg)| {
+            let yt = t.binary(Tape::mul, Operand::Node(y), tg);
+            let m = t.binary(Tape::sub, Operand::Const(1.0), Operand::Node(yt));
+            let r = t.relu(m);
+            t.release(yt);
+            t.release(m);
+            r
+        })
+        .collect();
+    let total = fold_sum(&mut t, margins);
+    let out = t.binary(
+        Tape::div,
+        Operand::Node(total),
+        Operand::Const(ys.len() as f64),
+    );
+    t.release(total);
+    Value::owned(out)
 }
 
 // region: l2_penalty
@@ -109,7 +114,7 @@ pub fn l2_penalty(params: &[Value]) -> Value {
     }
     let id = {
         let mut t = tape();
-        t.make_room(2 * params.len());
+        t.collect_if_due();
         let squares = params
             .iter()
             .map(|p| t.pow(p.node_id(), 2.0, true))
@@ -127,9 +132,8 @@ fn numbers(targets: &[Vec<f64>]) -> Vec<Vec<Scalar>> {
         .collect()
 }
 
-/// Same number of samples, at least one, and K outputs matching K targets in each.
-fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(), Error> {
-    let (n, m) = (predictions.len(), targets.len());
+/// Same number of predictions and targets, at least one.
+fn check_counts(n: usize, m: usize) -> Result<(), Error> {
     if n != m {
         return Err(Error::new(format!("got {n} predictions but {m} targets")));
     }
@@ -138,6 +142,12 @@ fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(),
             "a loss needs at least one prediction, got 0".into(),
         ));
     }
+    Ok(())
+}
+
+/// Same number of samples, at least one, and K outputs matching K targets in each.
+fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(), Error> {
+    check_counts(predictions.len(), targets.len())?;
     for (i, (y, t)) in predictions.iter().zip(targets).enumerate() {
         if y.len() != t.len() {
             let (a, b) = (y.len(), t.len());

@@ -144,7 +144,7 @@ impl Neuron {
 
     /// The same graph as the reference: act = b; act = act + w_i * x_i; activation.
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
-        t.make_room(3 * x.len() + 2); // a leaf, a product and a sum per input, the activation
+        t.collect_if_due();
         let mut act = self.b.node_id();
         t.retain(act);
         for (wi, &xi) in self.w.iter().zip(x) {

@@ -16,21 +16,22 @@
 //!
 //! **Roots are counted, children are not.** `rc` counts the handles that point
 //! at a node: each [`crate::Value`] and each id a graph-building routine holds
-//! across a `make_room` call. Dropping a handle only decrements the count;
+//! across a `collect_if_due` call. Dropping a handle only decrements the count;
 //! nothing is freed node by node and nothing cascades, so dropping a
 //! 1,000,000-op chain is one decrement.
 //!
 //! **Reclamation in bulk (mark and sweep).** Every graph-building routine (an
-//! op on Values, a neuron's forward, a loss) first calls `make_room`, the only
-//! place a collection runs. A collection marks every node reachable through
-//! parent links from a counted root (an explicit stack, never recursion) and
-//! frees every other slot at once, 64 slots per bitmap word. It only runs when
-//! a Value was dropped since the last one (otherwise nothing can be garbage),
-//! when free slots are short, and when the tape holds at least twice the nodes
-//! that survived the last one (else the tape grows): the marking is paid for by
-//! at least as many allocations, and memory stays within a few times the live
-//! graph. A training step's previous graph is dropped before the next forward
-//! starts, so the collection there marks little more than the parameters.
+//! op on Values, a neuron's forward, a loss) first calls `collect_if_due`, the
+//! only place a collection runs. A collection marks every node reachable
+//! through parent links from a counted root (an explicit stack, never
+//! recursion) and frees every other slot at once, 64 slots per bitmap word. It
+//! only runs when a Value without children lost its last count since the last
+//! one (otherwise nothing can be garbage: a node with a child is reached through
+//! it, so dropping a temporary or a chain's old handle never triggers one) and when at least as many nodes were made since as survived the
+//! last one (and an eighth of the tape): its work is paid for by those
+//! allocations, and memory stays within about twice what is live. A training
+//! step drops the previous step's graph before the next forward starts, so the
+//! collection runs there and marks little more than the parameters.
 //! [`tape_stats`] collects first, so its `live` count is exact.
 //!
 //! **Creation order in memory.** Free slots are handed out lowest first, so a
@@ -74,12 +75,14 @@ impl Op {
 }
 
 /// What the sort reads of a node, in one 16-byte entry: its parents (the first
-/// `op.arity()` of `prev`), its op and the `backward()` call that last visited it.
+/// `op.arity()` of `prev`), its op and the `backward()` call that last visited it,
+/// and whether a node made since the last collection has it as a parent.
 #[derive(Clone, Copy)]
 pub(crate) struct Node {
     pub(crate) prev: [u32; 2],
     pub(crate) mark: u32,
     pub(crate) op: Op,
+    has_child: bool,
 }
 
 /// The slab of nodes shared by every Value in the process (see the module header).
@@ -94,9 +97,10 @@ pub(crate) struct Tape {
     free_count: usize,
     first_free_word: usize, // every word below this one is 0
     // When to collect: only if a Value was dropped since the last collection,
-    // and only once the tape holds `collect_at` slots (twice the last survivors).
+    // and only once `made` (nodes pushed since) reaches `collect_after`.
     released: bool,
-    collect_at: usize,
+    made: usize,
+    collect_after: usize,
     labels: BTreeMap<u32, String>,
     epoch: u32,
     // Scratch, kept to avoid allocating on every backward / collection.
@@ -116,10 +120,18 @@ pub(crate) struct SortScratch<'a> {
     pub(crate) stack: &'a mut Vec<(u32, u32)>, // (child, index of its next parent)
 }
 
-/// After a collection, the tape grows to GROWTH times the survivors before the next.
-const GROWTH: usize = 2;
+/// Call `f` with the index of every set bit, lowest first.
+fn for_each_bit(bits: &[u64], mut f: impl FnMut(usize)) {
+    for (w, &word) in bits.iter().enumerate() {
+        let mut rest = word;
+        while rest != 0 {
+            f(w * 64 + rest.trailing_zeros() as usize);
+            rest &= rest - 1;
+        }
+    }
+}
 
-/// The fewest slots worth a collection: below this the tape just grows.
+/// The fewest new nodes worth a collection.
 const MIN_COLLECT: usize = 1 << 12;
 
 static TAPE: Mutex<Tape> = Mutex::new(Tape::new());
@@ -196,7 +208,8 @@ impl Tape {
             free_count: 0,
             first_free_word: 0,
             released: false,
-            collect_at: MIN_COLLECT,
+            made: 0,
+            collect_after: MIN_COLLECT,
             labels: BTreeMap::new(),
             epoch: 0,
             topo: Vec::new(),
@@ -212,17 +225,23 @@ impl Tape {
     /// A new node, owned by the caller (one count: release it or wrap it in a Value).
     #[inline(always)] // every op calls it: inlined, the op's stores go straight to the arrays
     pub(crate) fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
-        let node = Node { prev, mark: 0, op };
+        for &p in &prev[..op.arity()] {
+            self.nodes[p as usize].has_child = true;
+        }
+        // Mark 0 is older than any sort's epoch.
+        let node = Node {
+            prev,
+            mark: 0,
+            op,
+            has_child: false,
+        };
+        self.made += 1;
         match self.take_free_slot() {
             Some(j) => {
                 self.data[j] = data;
                 self.grad[j] = 0.0;
                 self.local[j] = local;
-                // A stale mark is always older than the next sort's epoch.
-                self.nodes[j] = Node {
-                    mark: self.nodes[j].mark,
-                    ..node
-                };
+                self.nodes[j] = node;
                 self.rc[j] = 1;
                 j as u32
             }
@@ -273,19 +292,20 @@ impl Tape {
     pub(crate) fn release_handle(&mut self, id: u32) {
         let rc = &mut self.rc[id as usize];
         *rc -= 1;
-        self.released |= *rc == 0;
+        // A node with a child stays reachable through it; garbage can only
+        // appear when a node without children loses its last count.
+        self.released |= *rc == 0 && !self.nodes[id as usize].has_child;
     }
 
-    /// Called by every graph-building routine before it pushes about `n` nodes:
-    /// the one place a collection may run, so ids a routine holds between two
-    /// of these calls need no count. It collects when a Value was dropped since
-    /// the last collection, the tape has grown to `collect_at`, and fewer than
-    /// a quarter of the slots (or fewer than `n`) are free; otherwise new nodes
+    /// Called by every graph-building routine before it pushes nodes: the one
+    /// place a collection may run, so ids a routine holds between two of these
+    /// calls need no count. It collects when a Value was dropped since the last
+    /// collection and enough nodes were made since then to pay for it (as many
+    /// as survived the last one, and an eighth of the tape); otherwise new nodes
     /// take free slots or grow the tape.
     #[inline]
-    pub(crate) fn make_room(&mut self, n: usize) {
-        let len = self.data.len();
-        if self.released && len >= self.collect_at && self.free_count < n.max(len / 4) {
+    pub(crate) fn collect_if_due(&mut self) {
+        if self.released && self.made >= self.collect_after {
             self.collect();
         }
     }
@@ -322,6 +342,14 @@ impl Tape {
                 }
             }
         }
+        // Survivors learn afresh which of them have children (the dead ones went).
+        for_each_bit(&reached, |i| self.nodes[i].has_child = false);
+        for_each_bit(&reached, |i| {
+            let Node { prev, op, .. } = self.nodes[i];
+            for &p in &prev[..op.arity()] {
+                self.nodes[p as usize].has_child = true;
+            }
+        });
         self.free_count = 0;
         for (w, (free, &live)) in self.free_bits.iter_mut().zip(&reached).enumerate() {
             let in_tape = if (w + 1) * 64 <= n {
@@ -338,7 +366,8 @@ impl Tape {
                 .retain(|&id, _| reached[id as usize / 64] & (1 << (id % 64)) != 0);
         }
         self.released = false;
-        self.collect_at = (GROWTH * (n - self.free_count)).max(MIN_COLLECT);
+        self.made = 0;
+        self.collect_after = (n - self.free_count).max(n / 8).max(MIN_COLLECT);
         self.reached = reached;
         self.todo = todo;
     }
@@ -459,33 +488,45 @@ mod tests {
     }
 
     #[test]
-    fn the_tape_grows_until_a_collection_pays() {
+    fn dropping_a_node_with_children_never_collects() {
         let mut t = Tape::new();
         let mut y = t.leaf(1.0);
         for _ in 0..3 * MIN_COLLECT {
-            t.make_room(1);
+            t.collect_if_due();
             let next = t.push(Op::Neg, [y, 0], 0.0, [-1.0, 0.0]);
-            t.release_handle(y);
+            t.release_handle(y); // y has a child: it stays reachable
             y = next;
         }
-        // Everything is reachable from y: collections freed nothing and the tape grew.
+        assert!(!t.released, "no dropped node can be garbage");
         assert_eq!((t.data.len(), t.free_count), (3 * MIN_COLLECT + 1, 0));
-        let grown_to = t.collect_at;
-        assert!(
-            grown_to >= t.data.len(),
-            "no collection before the tape doubles"
-        );
-        t.release_handle(y);
-        for _ in 0..grown_to {
-            t.make_room(1);
-            let leaf = t.leaf(0.0);
-            t.release_handle(leaf);
-        }
+        t.release_handle(y); // the chain's end has no child: the chain is garbage
+        t.collect_if_due();
         assert_eq!(
-            t.data.len(),
-            grown_to,
-            "then one collection freed the dead chain"
+            t.free_count,
+            3 * MIN_COLLECT + 1,
+            "one collection freed the chain"
         );
+        let z = t.leaf(2.0);
+        t.release_handle(z);
+        t.collect_if_due();
+        assert_eq!(
+            t.free_count,
+            3 * MIN_COLLECT,
+            "too few new nodes to pay for another"
+        );
+    }
+
+    #[test]
+    fn a_dead_child_does_not_keep_its_parent_from_collecting() {
+        let mut t = Tape::new();
+        let a = t.leaf(1.0);
+        let b = t.push(Op::Neg, [a, 0], -1.0, [-1.0, 0.0]);
+        t.release_handle(b);
+        t.collect(); // b goes; a, still counted, has no child any more
+        t.release_handle(a);
+        assert!(t.released, "a's child is gone: dropping a may make garbage");
+        t.collect();
+        assert_eq!(t.free_count, 2);
     }
 
     #[test]
@@ -495,11 +536,11 @@ mod tests {
             let leaf = t.leaf(0.0);
             t.release(leaf); // a routine's count: what it held stays reachable
         }
-        t.make_room(1);
+        t.collect_if_due();
         assert_eq!(t.free_count, 0, "nothing collected: no Value was dropped");
         let v = t.leaf(1.0);
         t.release_handle(v);
-        t.make_room(1);
+        t.collect_if_due();
         assert_eq!(
             t.free_count,
             2 * MIN_COLLECT + 1,
