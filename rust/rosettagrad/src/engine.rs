@@ -8,9 +8,10 @@
 //! counted handle to one of them. This file is the one to read beside `engine.py`.
 
 use std::fmt;
+use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape};
+use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, NO_NODE};
 
 // region: Value
 
@@ -353,54 +354,85 @@ impl Tape {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
         let mut s = self.sort_scratch();
         if zero_grads {
-            topological_order::<true>(&mut s, root, epoch);
+            Tape::topological_order::<true>(&mut s, root, epoch);
         } else {
-            topological_order::<false>(&mut s, root, epoch);
+            Tape::topological_order::<false>(&mut s, root, epoch);
         }
+    }
+
+    /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
+    /// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
+    fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
+        let (nodes, grad) = (&mut *s.nodes, &mut *s.grad);
+        let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
+        let mut place = |v: u32, leaf: bool| {
+            topo.push(v);
+            if ZERO {
+                let j = v as usize;
+                if leaf {
+                    saved.push((v, grad[j]));
+                }
+                grad[j] = 0.0;
+            }
+        };
+        nodes[root as usize].mark = epoch;
+        let mut v = root; // the node whose parents are visited now
+        'expand: loop {
+            let Node { prev, op, .. } = nodes[v as usize];
+            let n = op.arity();
+            for k in 0..n {
+                match first_visit(nodes, prev[k], epoch) {
+                    Visit::Seen => {}
+                    Visit::Leaf => place(prev[k], true), // a leaf's visit ends where it starts
+                    Visit::Expand => {
+                        // Come back to v later, with its other parent still to visit.
+                        stack.push((v, if k + 1 < n { prev[k + 1] } else { NO_NODE }));
+                        v = prev[k];
+                        continue 'expand;
+                    }
+                }
+            }
+            place(v, n == 0); // every parent is placed: post-order
+            while let Some((child, pending)) = stack.pop() {
+                if pending != NO_NODE {
+                    match first_visit(nodes, pending, epoch) {
+                        Visit::Seen => {}
+                        Visit::Leaf => place(pending, true),
+                        Visit::Expand => {
+                            stack.push((child, NO_NODE));
+                            v = pending;
+                            continue 'expand;
+                        }
+                    }
+                }
+                place(child, false);
+            }
+            break;
+        }
+        (*s.topo, *s.saved, *s.stack) = (topo, saved, stack);
     }
     // endregion
 }
 
-// region: backward
-/// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
-/// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
-fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
-    let place = |s: &mut SortScratch<'_>, v: u32, leaf: bool| {
-        s.topo.push(v);
-        if ZERO {
-            let j = v as usize;
-            if leaf {
-                s.saved.push((v, s.grad[j]));
-            }
-            s.grad[j] = 0.0;
-        }
-    };
-    s.nodes[root as usize].mark = epoch;
-    // The node being expanded and its next parent stay in registers; the
-    // stack only holds the children to come back to.
-    let (mut v, mut next) = (root, 0usize);
-    'expand: loop {
-        let Node { prev, op, .. } = s.nodes[v as usize];
-        while next < op.arity() {
-            let p = prev[next];
-            next += 1;
-            let parent = &mut s.nodes[p as usize];
-            if parent.mark != epoch {
-                parent.mark = epoch;
-                if parent.op == Op::Leaf {
-                    place(s, p, true); // a leaf's visit ends where it starts
-                } else {
-                    s.stack.push((v, next as u32));
-                    (v, next) = (p, 0);
-                    continue 'expand;
-                }
-            }
-        }
-        place(s, v, op == Op::Leaf); // every parent is placed: post-order
-        match s.stack.pop() {
-            Some((child, at)) => (v, next) = (child, at as usize),
-            None => break,
-        }
+/// What a parent's visit in the sort found.
+enum Visit {
+    Seen,
+    Leaf,
+    Expand,
+}
+
+/// Mark `p` visited in this sort; an unseen interior node is expanded next.
+#[inline(always)]
+fn first_visit(nodes: &mut [Node], p: u32, epoch: u32) -> Visit {
+    let parent = &mut nodes[p as usize];
+    if parent.mark == epoch {
+        return Visit::Seen;
+    }
+    parent.mark = epoch;
+    if parent.op == Op::Leaf {
+        Visit::Leaf
+    } else {
+        Visit::Expand
     }
 }
 

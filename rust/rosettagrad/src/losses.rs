@@ -53,7 +53,6 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
 /// [`sse_loss`] with targets that may be Values.
 pub fn sse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<Value, Error> {
     check_rows(predictions, targets)?;
-    let count: usize = predictions.iter().map(Vec::len).sum();
     let mut t = tape();
     t.collect_if_due();
     Ok(Value::owned(squared_error_sum(

@@ -47,13 +47,10 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 /// The op that made a node; the exponent of a pow lives in the node's `local[1]`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// Ordered by arity (leaf, unary, binary), so `arity` is two comparisons.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub(crate) enum Op {
     Leaf,
-    Add,
-    Sub,
-    Mul,
-    Div,
     Neg,
     PowI,
     PowF,
@@ -62,15 +59,16 @@ pub(crate) enum Op {
     Exp,
     Log,
     Sigmoid,
+    Add,
+    Sub,
+    Mul,
+    Div,
 }
 
 impl Op {
+    #[inline(always)]
     pub(crate) fn arity(self) -> usize {
-        match self {
-            Op::Leaf => 0,
-            Op::Add | Op::Sub | Op::Mul | Op::Div => 2,
-            _ => 1,
-        }
+        usize::from(self != Op::Leaf) + usize::from(self >= Op::Add)
     }
 }
 
@@ -131,6 +129,9 @@ fn for_each_bit(bits: &[u64], mut f: impl FnMut(usize)) {
     }
 }
 
+/// Not a node: no slot has this index (the tape stops one short of it).
+pub(crate) const NO_NODE: u32 = u32::MAX;
+
 /// The fewest new nodes worth a collection.
 const MIN_COLLECT: usize = 1 << 12;
 
@@ -173,7 +174,7 @@ pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
     let free = t.free_count;
     let n = additional.saturating_sub(free);
     let too_many = || crate::Error::new(format!("no room for {additional} more Values"));
-    if t.data.len().saturating_add(n) > u32::MAX as usize {
+    if t.data.len().saturating_add(n) > NO_NODE as usize {
         return Err(too_many());
     }
     let words = (t.data.len() + n)
@@ -246,7 +247,10 @@ impl Tape {
                 j as u32
             }
             None => {
-                let i = u32::try_from(self.data.len()).expect("more than 2^32 live Values");
+                let i = u32::try_from(self.data.len())
+                    .ok()
+                    .filter(|&i| i != NO_NODE)
+                    .expect("more than 2^32 - 1 live Values");
                 if self.data.len() % 64 == 0 {
                     self.free_bits.push(0);
                 }
