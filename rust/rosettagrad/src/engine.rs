@@ -37,7 +37,8 @@ impl Value {
     pub fn new(data: f64) -> Value {
         let mut t = tape();
         t.collect_if_due();
-        Value::owned(t.leaf(data))
+        let id = t.leaf(data);
+        Value::owned(t.counted(id))
     }
 
     /// Take ownership of a node reference already counted for this handle.
@@ -125,7 +126,8 @@ impl Value {
     fn unary(&self, f: impl FnOnce(&mut Tape, u32) -> u32) -> Value {
         let mut t = tape();
         t.collect_if_due();
-        Value::owned(f(&mut t, self.id))
+        let id = f(&mut t, self.id);
+        Value::owned(t.counted(id))
     }
 
     /// `self ^ k` for an integer exponent (`_op` prints `**k`).
@@ -313,7 +315,7 @@ impl Tape {
     }
     // endregion
 
-    /// `a op b` for operands that may be plain numbers; the result is owned.
+    /// `a op b` for operands that may be plain numbers.
     /// (Like every routine that pushes nodes, its caller calls `collect_if_due` first.)
     pub(crate) fn binary(
         &mut self,
@@ -322,10 +324,7 @@ impl Tape {
         b: Operand,
     ) -> u32 {
         let (a, b) = (self.operand(a), self.operand(b));
-        let out = f(self, a, b);
-        self.release(a);
-        self.release(b);
-        out
+        f(self, a, b)
     }
 
     // region: backward
@@ -498,7 +497,8 @@ macro_rules! binary_ops {
             fn $method(self, rhs: &Value) -> Value {
                 let mut t = tape();
                 t.collect_if_due();
-                Value::owned($op(&mut t, self.id, rhs.id))
+                let id = $op(&mut t, self.id, rhs.id);
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<Value> for Value {
@@ -518,7 +518,8 @@ macro_rules! binary_ops {
             fn $method(self, rhs: f64) -> Value {
                 let mut t = tape();
                 t.collect_if_due();
-                Value::owned(t.binary($op, Operand::Node(self.id), Operand::Const(rhs)))
+                let id = t.binary($op, Operand::Node(self.id), Operand::Const(rhs));
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<f64> for Value {
@@ -530,7 +531,8 @@ macro_rules! binary_ops {
             fn $method(self, rhs: &Value) -> Value {
                 let mut t = tape();
                 t.collect_if_due();
-                Value::owned(t.binary($op, Operand::Const(self), Operand::Node(rhs.id)))
+                let id = t.binary($op, Operand::Const(self), Operand::Node(rhs.id));
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<Value> for f64 {

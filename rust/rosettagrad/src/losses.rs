@@ -44,8 +44,7 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
             Operand::Node(total),
             Operand::Const(count as f64),
         );
-        t.release(total);
-        out
+        t.counted(out)
     };
     Ok(Value::owned(id))
 }
@@ -55,11 +54,8 @@ pub fn sse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
     check_rows(predictions, targets)?;
     let mut t = tape();
     t.collect_if_due();
-    Ok(Value::owned(squared_error_sum(
-        &mut t,
-        predictions,
-        targets,
-    )))
+    let id = squared_error_sum(&mut t, predictions, targets);
+    Ok(Value::owned(t.counted(id)))
 }
 
 /// [`hinge_loss`] with rows of one prediction and targets that may be Values.
@@ -89,10 +85,7 @@ fn hinge(ys: &[u32], ts: &[Operand]) -> Value {
         .map(|(&y, &tg)| {
             let yt = t.binary(Tape::mul, Operand::Node(y), tg);
             let m = t.binary(Tape::sub, Operand::Const(1.0), Operand::Node(yt));
-            let r = t.relu(m);
-            t.release(yt);
-            t.release(m);
-            r
+            t.relu(m)
         })
         .collect();
     let total = fold_sum(&mut t, margins);
@@ -101,8 +94,7 @@ fn hinge(ys: &[u32], ts: &[Operand]) -> Value {
         Operand::Node(total),
         Operand::Const(ys.len() as f64),
     );
-    t.release(total);
-    Value::owned(out)
+    Value::owned(t.counted(out))
 }
 
 // region: l2_penalty
@@ -118,7 +110,8 @@ pub fn l2_penalty(params: &[Value]) -> Value {
             .iter()
             .map(|p| t.pow(p.node_id(), 2.0, true))
             .collect();
-        fold_sum(&mut t, squares)
+        let total = fold_sum(&mut t, squares);
+        t.counted(total)
     };
     Value::owned(id)
 }
@@ -158,27 +151,23 @@ fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(),
     Ok(())
 }
 
-/// Σ (y - t)² in sample-major order, owned by the caller.
+/// Σ (y - t)² in sample-major order.
 fn squared_error_sum(t: &mut Tape, predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> u32 {
     let mut terms = Vec::new();
     for (y, tg) in predictions.iter().zip(targets) {
         for (yk, tk) in y.iter().zip(tg) {
             let diff = t.binary(Tape::sub, Operand::Node(yk.node_id()), tk.operand());
             terms.push(t.pow(diff, 2.0, true));
-            t.release(diff);
         }
     }
     fold_sum(t, terms)
 }
 
-/// total = terms[0]; total = total + terms[i]: consumes the owned terms.
+/// total = terms[0]; total = total + terms[i].
 fn fold_sum(t: &mut Tape, terms: Vec<u32>) -> u32 {
     let mut total = terms[0];
     for &term in &terms[1..] {
-        let next = t.add(total, term);
-        t.release(total);
-        t.release(term);
-        total = next;
+        total = t.add(total, term);
     }
     total
 }

@@ -42,9 +42,7 @@ impl Activation {
             Activation::Relu => Tape::relu,
             Activation::Sigmoid => Tape::sigmoid,
         };
-        let out = f(t, act);
-        t.release(act);
-        out
+        f(t, act)
     }
 }
 
@@ -146,15 +144,13 @@ impl Neuron {
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
         t.collect_if_due();
         let mut act = self.b.node_id();
-        t.retain(act);
         for (wi, &xi) in self.w.iter().zip(x) {
             let term = t.binary(Tape::mul, Operand::Node(wi.node_id()), xi);
-            let next = t.add(act, term);
-            t.release(act);
-            t.release(term);
-            act = next;
+            act = t.add(act, term);
         }
-        self.activation.apply(t, act)
+        // Counted: the caller holds it across the next neuron's collect_if_due.
+        let out = self.activation.apply(t, act);
+        t.counted(out)
     }
 }
 

@@ -16,7 +16,8 @@
 //!
 //! **Roots are counted, children are not.** `rc` counts the handles that point
 //! at a node: each [`crate::Value`] and each id a graph-building routine holds
-//! across a `collect_if_due` call. Dropping a handle only decrements the count;
+//! across a `collect_if_due` call (a new node starts uncounted: the nodes a
+//! neuron or a loss makes on the way are reached through its result). Dropping a handle only decrements the count;
 //! nothing is freed node by node and nothing cascades, so dropping a
 //! 1,000,000-op chain is one decrement.
 //!
@@ -223,7 +224,9 @@ impl Tape {
 
     // ----- slots and root counts -----
 
-    /// A new node, owned by the caller (one count: release it or wrap it in a Value).
+    /// A new node, not counted yet: the routine that made it counts it (`counted`)
+    /// to keep it across a `collect_if_due` or to wrap it in a Value; until then
+    /// only what it reaches it through keeps it.
     #[inline(always)] // every op calls it: inlined, the op's stores go straight to the arrays
     pub(crate) fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
         for &p in &prev[..op.arity()] {
@@ -243,7 +246,7 @@ impl Tape {
                 self.grad[j] = 0.0;
                 self.local[j] = local;
                 self.nodes[j] = node;
-                self.rc[j] = 1;
+                self.rc[j] = 0;
                 j as u32
             }
             None => {
@@ -258,7 +261,7 @@ impl Tape {
                 self.grad.push(0.0);
                 self.local.push(local);
                 self.nodes.push(node);
-                self.rc.push(1);
+                self.rc.push(0);
                 i
             }
         }
@@ -283,6 +286,12 @@ impl Tape {
 
     pub(crate) fn retain(&mut self, id: u32) {
         self.rc[id as usize] += 1;
+    }
+
+    /// `id`, counted once more (for a new Value or an id kept across routines).
+    pub(crate) fn counted(&mut self, id: u32) -> u32 {
+        self.retain(id);
+        id
     }
 
     /// Drop a count a graph-building routine held. What it held is reachable
@@ -376,18 +385,15 @@ impl Tape {
         self.todo = todo;
     }
 
-    /// The node an operand stands for, owned by the caller (release it after use).
+    /// The node an operand stands for (a number becomes a new leaf).
     pub(crate) fn operand(&mut self, x: Operand) -> u32 {
         match x {
-            Operand::Node(id) => {
-                self.retain(id);
-                id
-            }
+            Operand::Node(id) => id,
             Operand::Const(c) => self.leaf(c),
         }
     }
 
-    /// A new leaf holding `data`, owned by the caller.
+    /// A new leaf holding `data`, not counted yet.
     pub(crate) fn leaf(&mut self, data: f64) -> u32 {
         self.push(Op::Leaf, [0, 0], data, [0.0, 0.0])
     }
@@ -467,13 +473,23 @@ impl Tape {
 mod tests {
     use super::*;
 
+    // Nodes counted once, as a Value or a routine holding them would.
+    fn leaf(t: &mut Tape, x: f64) -> u32 {
+        let id = t.leaf(x);
+        t.counted(id)
+    }
+    fn push(t: &mut Tape, op: Op, prev: [u32; 2]) -> u32 {
+        let id = t.push(op, prev, 0.0, [1.0, 1.0]);
+        t.counted(id)
+    }
+
     #[test]
     fn collection_frees_exactly_the_unreachable() {
         let mut t = Tape::new();
-        let a = t.leaf(2.0);
-        let b = t.leaf(3.0);
-        let ab = t.push(Op::Mul, [a, b], 6.0, [3.0, 2.0]);
-        let dead = t.push(Op::Neg, [a, 0], -2.0, [-1.0, 0.0]);
+        let a = leaf(&mut t, 2.0);
+        let b = leaf(&mut t, 3.0);
+        let ab = push(&mut t, Op::Mul, [a, b]);
+        let dead = push(&mut t, Op::Neg, [a, 0]);
         t.release(a);
         t.release(b);
         t.release(dead);
@@ -484,20 +500,24 @@ mod tests {
             "only `dead` is garbage: a and b are reached from ab"
         );
         assert!(t.labels.is_empty(), "a dead node's label goes with it");
-        assert_eq!(t.leaf(7.0), dead, "its slot is the next one handed out");
+        assert_eq!(
+            leaf(&mut t, 7.0),
+            dead,
+            "its slot is the next one handed out"
+        );
         t.release(ab);
         t.collect();
         assert_eq!(t.free_count, 3);
-        assert_eq!(t.leaf(1.0), a, "lowest slot first");
+        assert_eq!(leaf(&mut t, 1.0), a, "lowest slot first");
     }
 
     #[test]
     fn dropping_a_node_with_children_never_collects() {
         let mut t = Tape::new();
-        let mut y = t.leaf(1.0);
+        let mut y = leaf(&mut t, 1.0);
         for _ in 0..3 * MIN_COLLECT {
             t.collect_if_due();
-            let next = t.push(Op::Neg, [y, 0], 0.0, [-1.0, 0.0]);
+            let next = push(&mut t, Op::Neg, [y, 0]);
             t.release_handle(y); // y has a child: it stays reachable
             y = next;
         }
@@ -510,7 +530,7 @@ mod tests {
             3 * MIN_COLLECT + 1,
             "one collection freed the chain"
         );
-        let z = t.leaf(2.0);
+        let z = leaf(&mut t, 2.0);
         t.release_handle(z);
         t.collect_if_due();
         assert_eq!(
@@ -523,8 +543,8 @@ mod tests {
     #[test]
     fn a_dead_child_does_not_keep_its_parent_from_collecting() {
         let mut t = Tape::new();
-        let a = t.leaf(1.0);
-        let b = t.push(Op::Neg, [a, 0], -1.0, [-1.0, 0.0]);
+        let a = leaf(&mut t, 1.0);
+        let b = push(&mut t, Op::Neg, [a, 0]);
         t.release_handle(b);
         t.collect(); // b goes; a, still counted, has no child any more
         t.release_handle(a);
@@ -537,12 +557,12 @@ mod tests {
     fn no_collection_without_a_dropped_value() {
         let mut t = Tape::new();
         for _ in 0..2 * MIN_COLLECT {
-            let leaf = t.leaf(0.0);
+            let leaf = leaf(&mut t, 0.0);
             t.release(leaf); // a routine's count: what it held stays reachable
         }
         t.collect_if_due();
         assert_eq!(t.free_count, 0, "nothing collected: no Value was dropped");
-        let v = t.leaf(1.0);
+        let v = leaf(&mut t, 1.0);
         t.release_handle(v);
         t.collect_if_due();
         assert_eq!(
