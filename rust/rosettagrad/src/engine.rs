@@ -336,9 +336,9 @@ impl Tape {
         grad[root as usize] = 1.0;
         for &v in self.topo.iter().rev() {
             let j = v as usize;
-            let (g, Node { prev, op, .. }, local) = (grad[j], nodes[j], local[j]);
-            for k in 0..op.arity() {
-                grad[prev[k] as usize] += local[k] * g; // chain rule: 0 * inf stays NaN
+            let (g, node, local) = (grad[j], nodes[j], local[j]);
+            for (&parent, local) in node.parents().iter().zip(local) {
+                grad[parent as usize] += local * g; // chain rule: 0 * inf stays NaN
             }
         }
         for &(leaf, before) in &self.saved {
@@ -377,8 +377,8 @@ impl Tape {
         nodes[root as usize].mark = epoch;
         let mut v = root; // the node whose parents are visited now
         'expand: loop {
-            let Node { prev, op, .. } = nodes[v as usize];
-            let n = op.arity();
+            let node = nodes[v as usize];
+            let (prev, n) = (node.prev, node.parents().len());
             for k in 0..n {
                 match first_visit(nodes, prev[k], epoch) {
                     Visit::Seen => {}

@@ -74,14 +74,23 @@ impl Op {
 }
 
 /// What the sort reads of a node, in one 16-byte entry: its parents (the first
-/// `op.arity()` of `prev`), its op and the `backward()` call that last visited it,
+/// `arity` of `prev`), its op and the `backward()` call that last visited it,
 /// and whether a node made since the last collection has it as a parent.
 #[derive(Clone, Copy)]
 pub(crate) struct Node {
     pub(crate) prev: [u32; 2],
     pub(crate) mark: u32,
     pub(crate) op: Op,
+    arity: u8, // op.arity(), kept at hand for the sort and the chain rule
     has_child: bool,
+}
+
+impl Node {
+    /// The parents, in order.
+    #[inline(always)]
+    pub(crate) fn parents(&self) -> &[u32] {
+        &self.prev[..usize::from(self.arity)]
+    }
 }
 
 /// The slab of nodes shared by every Value in the process (see the module header).
@@ -237,6 +246,7 @@ impl Tape {
             prev,
             mark: 0,
             op,
+            arity: op.arity() as u8,
             has_child: false,
         };
         self.made += 1;
@@ -344,8 +354,7 @@ impl Tape {
                 reached[w] |= 1 << b;
                 todo.push(i as u32);
                 while let Some(v) = todo.pop() {
-                    let Node { prev, op, .. } = self.nodes[v as usize];
-                    for &p in &prev[..op.arity()] {
+                    for &p in self.nodes[v as usize].parents() {
                         let (w, bit) = (p as usize / 64, 1u64 << (p % 64));
                         if reached[w] & bit == 0 {
                             reached[w] |= bit;
@@ -358,8 +367,8 @@ impl Tape {
         // Survivors learn afresh which of them have children (the dead ones went).
         for_each_bit(&reached, |i| self.nodes[i].has_child = false);
         for_each_bit(&reached, |i| {
-            let Node { prev, op, .. } = self.nodes[i];
-            for &p in &prev[..op.arity()] {
+            let node = self.nodes[i];
+            for &p in node.parents() {
                 self.nodes[p as usize].has_child = true;
             }
         });
@@ -424,10 +433,11 @@ impl Tape {
     }
     pub(crate) fn prev(&self, id: u32) -> &[u32] {
         let node = &self.nodes[id as usize];
-        &node.prev[..node.op.arity()]
+        node.parents()
     }
     pub(crate) fn local_grads(&self, id: u32) -> Vec<f64> {
-        self.local[id as usize][..self.nodes[id as usize].op.arity()].to_vec()
+        let arity = self.nodes[id as usize].parents().len();
+        self.local[id as usize][..arity].to_vec()
     }
     pub(crate) fn op(&self, id: u32) -> (Op, f64) {
         (self.nodes[id as usize].op, self.local[id as usize][1])
