@@ -351,7 +351,7 @@ impl Tape {
     /// to 0 as it is placed, and the leaves' grads from before go to `self.saved`.
     pub(crate) fn sort(&mut self, root: u32, zero_grads: bool) {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
-        let mut s = self.sort_scratch();
+        let mut s = self.sort_scratch(root);
         if zero_grads {
             Tape::topological_order::<true>(&mut s, root, epoch);
         } else {

@@ -116,7 +116,11 @@ pub(crate) struct Tape {
     pub(crate) saved: Vec<(u32, f64)>, // (leaf, its grad before this backward)
     stack: Vec<(u32, u32)>,
     reached: Vec<u64>, // the collection's marks, one bit per slot
-    todo: Vec<u32>,
+    traced: Vec<u32>,
+    // The root of the sort that left `topo`, while no collection has run since:
+    // `topo` is then exactly what it reaches (graphs never change, no slot was
+    // freed), so a collection marks it from the list instead of tracing it.
+    sorted_root: u32,
 }
 
 /// What the topological sort works on: the tape's arrays, borrowed apart.
@@ -126,17 +130,6 @@ pub(crate) struct SortScratch<'a> {
     pub(crate) topo: &'a mut Vec<u32>,
     pub(crate) saved: &'a mut Vec<(u32, f64)>, // (leaf, its grad before this backward)
     pub(crate) stack: &'a mut Vec<(u32, u32)>, // (child, index of its next parent)
-}
-
-/// Call `f` with the index of every set bit, lowest first.
-fn for_each_bit(bits: &[u64], mut f: impl FnMut(usize)) {
-    for (w, &word) in bits.iter().enumerate() {
-        let mut rest = word;
-        while rest != 0 {
-            f(w * 64 + rest.trailing_zeros() as usize);
-            rest &= rest - 1;
-        }
-    }
 }
 
 /// Not a node: no slot has this index (the tape stops one short of it).
@@ -227,7 +220,8 @@ impl Tape {
             saved: Vec::new(),
             stack: Vec::new(),
             reached: Vec::new(),
-            todo: Vec::new(),
+            traced: Vec::new(),
+            sorted_root: NO_NODE,
         }
     }
 
@@ -339,39 +333,59 @@ impl Tape {
     pub(crate) fn collect(&mut self) {
         let n = self.data.len();
         let mut reached = std::mem::take(&mut self.reached);
-        let mut todo = std::mem::take(&mut self.todo);
         reached.clear();
         reached.resize(n.div_ceil(64), 0);
+        // A training loop holds the last step's loss while the next step runs:
+        // its graph is the last sort's order, marked here without a trace.
+        let root = self.sorted_root;
+        let sorted = root != NO_NODE && self.rc[root as usize] > 0;
+        if sorted {
+            for &v in &self.topo {
+                reached[v as usize / 64] |= 1 << (v % 64);
+            }
+        }
+        // Trace from every other counted node; `traced` keeps what it reached.
+        let mut traced = std::mem::take(&mut self.traced);
+        traced.clear();
         for (w, counts) in self.rc.chunks(64).enumerate() {
             if counts.iter().fold(0, |any, &rc| any | rc) == 0 {
                 continue; // most slots are unrooted: skip them 64 at a time
             }
             for (b, &rc) in counts.iter().enumerate() {
-                let i = w * 64 + b;
                 if rc == 0 || reached[w] & (1 << b) != 0 {
                     continue;
                 }
                 reached[w] |= 1 << b;
-                todo.push(i as u32);
-                while let Some(v) = todo.pop() {
+                traced.push((w * 64 + b) as u32);
+                let mut at = traced.len() - 1;
+                while at < traced.len() {
+                    let v = traced[at];
+                    at += 1;
                     for &p in self.nodes[v as usize].parents() {
                         let (w, bit) = (p as usize / 64, 1u64 << (p % 64));
                         if reached[w] & bit == 0 {
                             reached[w] |= bit;
-                            todo.push(p);
+                            traced.push(p);
                         }
                     }
                 }
             }
         }
-        // Survivors learn afresh which of them have children (the dead ones went).
-        for_each_bit(&reached, |i| self.nodes[i].has_child = false);
-        for_each_bit(&reached, |i| {
-            let node = self.nodes[i];
+        // Survivors learn afresh which of them have children (dead ones went).
+        // In the sorted graph every node but its root has a child in it (it is
+        // reached through one), so only the root and the traced nodes change.
+        if sorted {
+            self.nodes[root as usize].has_child = false;
+        }
+        for &v in &traced {
+            self.nodes[v as usize].has_child = false;
+        }
+        for &v in &traced {
+            let node = self.nodes[v as usize];
             for &p in node.parents() {
                 self.nodes[p as usize].has_child = true;
             }
-        });
+        }
         self.free_count = 0;
         for (w, (free, &live)) in self.free_bits.iter_mut().zip(&reached).enumerate() {
             let in_tape = if (w + 1) * 64 <= n {
@@ -391,7 +405,8 @@ impl Tape {
         self.made = 0;
         self.collect_after = (n - self.free_count).max(n / 8).max(MIN_COLLECT);
         self.reached = reached;
-        self.todo = todo;
+        self.traced = traced;
+        self.sorted_root = NO_NODE;
     }
 
     /// The node an operand stands for (a number becomes a new leaf).
@@ -462,7 +477,8 @@ impl Tape {
 
     /// Empty `topo`, `saved` and the stack, and lend them to the sort with the
     /// arrays it reads and writes, each borrowed on its own.
-    pub(crate) fn sort_scratch(&mut self) -> SortScratch<'_> {
+    pub(crate) fn sort_scratch(&mut self, root: u32) -> SortScratch<'_> {
+        self.sorted_root = root;
         let n = self.nodes.len(); // no sort visits more nodes than the tape holds
         self.topo.clear();
         self.topo.reserve(n);
@@ -580,5 +596,29 @@ mod tests {
             2 * MIN_COLLECT + 1,
             "a dropped Value lets it collect"
         );
+    }
+
+    #[test]
+    fn a_held_graph_is_marked_from_its_last_sort_without_a_trace() {
+        let mut t = Tape::new();
+        let a = leaf(&mut t, 2.0);
+        let b = push(&mut t, Op::Neg, [a, 0]);
+        let c = push(&mut t, Op::Mul, [a, b]);
+        t.release(a);
+        t.release(b); // only c is counted: a and b live through it
+        t.backward(c);
+        let dead = leaf(&mut t, 5.0);
+        t.release_handle(dead);
+        t.collect();
+        assert_eq!(t.free_count, 1, "only `dead` went");
+        assert!(
+            t.traced.is_empty(),
+            "c's graph came from the sort, not a trace"
+        );
+        assert!(!t.nodes[c as usize].has_child && t.nodes[a as usize].has_child);
+        t.release_handle(c);
+        assert!(t.released);
+        t.collect(); // the sort is stale now: everything is traced (nothing is counted)
+        assert_eq!(t.free_count, 4);
     }
 }
