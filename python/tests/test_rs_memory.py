@@ -48,10 +48,18 @@ def test_training_reuses_memory_while_python_holds_old_values(rs):
     try:
         for _ in range(30):
             loss = step(rs, model, xs, ys)
+        slots_after_32 = rs._tape_stats()[0]
+        for _ in range(30):
+            loss = step(rs, model, xs, ys)
     finally:
         gc.enable()
     assert live(rs) == live_after_2  # the same graphs alive: `first`'s and the last step's
-    assert rs._tape_stats()[0] <= slots_after_2 + 1  # no new slots: freed ones were reused
+    # Dead graphs are reclaimed in bulk, so the tape holds some garbage between
+    # collections, but no more than twice the most that was live (3 graphs: the
+    # 2 held and the one being built = 1.5 * live_after_2) plus a step's graph
+    # (or no more than it had, when earlier tests left it larger than that).
+    assert rs._tape_stats()[0] <= max(slots_after_2, 3.5 * live_after_2)
+    assert rs._tape_stats()[0] <= 1.1 * slots_after_32  # steady: freed slots are reused
     assert first.data == first_data and len(first._prev) == 2
     del first, loss
     assert live(rs) < live_after_2 / 2

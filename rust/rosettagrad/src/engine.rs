@@ -3,152 +3,193 @@
 //! Each op computes its forward value and, right beside it, its local derivative
 //! with respect to each parent (SPEC §2.1). `backward()` multiplies those by the
 //! upstream grad. Storing numbers instead of micrograd's `_backward` closures is
-//! what lets the graph live in a flat tape.
-//!
-//! # Why a tape
-//!
-//! Every node lives in one slab (`Tape`), addressed by a `u32` index: its data,
-//! grad, op, parent indices and local derivatives sit side by side, so building
-//! and walking the graph never chases heap pointers (an `Rc<RefCell<..>>` graph
-//! was measured about 10× slower). A [`Value`] is a counted handle to one node.
-//! Each node counts the handles and children that point at it; when the count
-//! reaches zero its slot goes on a free list and its parents are released with
-//! an explicit stack, never by recursion, so dropping a 1,000,000-op chain
-//! cannot overflow the stack and memory is reused step after step.
-//!
-//! The tape sits behind one process-wide `Mutex`, which makes [`Value`]
-//! `Send + Sync`: Values may cross threads (the Python wheel relies on that).
-//! Whole-graph work (an MLP forward, a loss, `backward`, an optimizer step)
-//! takes the lock once, so the lock costs a few nanoseconds per call, not per node.
+//! what lets the graph live in a flat tape: the nodes themselves (slots,
+//! reclamation, the sort's scratch) live in `tape.rs`, and a [`Value`] is a
+//! counted handle to one of them. This file is the one to read beside `engine.py`.
 
-use std::collections::BTreeMap;
 use std::fmt;
+use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
-use std::sync::{Mutex, MutexGuard};
 
-/// The op that made a node; the exponent of a pow lives in the node's `local[1]`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Op {
-    Leaf,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Neg,
-    PowI,
-    PowF,
-    Relu,
-    Tanh,
-    Exp,
-    Log,
-    Sigmoid,
+use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, NO_NODE};
+
+// region: Value
+
+/// A scalar in a computation graph: its data, its grad, and where it came from.
+///
+/// `Value` is a cheap counted handle (`Clone` shares the node, like Python's
+/// references do). Arithmetic works with `std::ops` between Values, references
+/// to Values and `f64` on either side:
+///
+/// ```
+/// use rosettagrad::Value;
+/// let x = Value::new(2.0).with_label("x");
+/// let y = (&x * &x + 3.0 * &x).tanh();
+/// y.backward();
+/// assert!((x.grad() - (1.0 - y.data().powi(2)) * 7.0).abs() < 1e-12);
+/// ```
+pub struct Value {
+    id: u32,
 }
 
-impl Op {
-    fn arity(self) -> usize {
-        match self {
-            Op::Leaf => 0,
-            Op::Add | Op::Sub | Op::Mul | Op::Div => 2,
-            _ => 1,
+impl Value {
+    /// A new leaf holding `data` (grad 0, no parents, empty label).
+    pub fn new(data: f64) -> Value {
+        let mut t = tape();
+        t.collect_if_due();
+        let id = t.leaf(data);
+        Value::owned(t.counted(id))
+    }
+
+    /// Take ownership of a node reference already counted for this handle.
+    pub(crate) fn owned(id: u32) -> Value {
+        Value { id }
+    }
+
+    /// The tape index of this node (unique among live nodes; reused after they die).
+    pub fn node_id(&self) -> u32 {
+        self.id
+    }
+
+    /// Whether two handles point at the same node.
+    pub fn same_node(&self, other: &Value) -> bool {
+        self.id == other.id
+    }
+
+    /// This Value with its label set (builder style).
+    pub fn with_label(self, label: &str) -> Value {
+        self.set_label(label);
+        self
+    }
+
+    /// The forward value.
+    pub fn data(&self) -> f64 {
+        tape().data(self.id)
+    }
+
+    /// Overwrite the forward value (what an optimizer does to a parameter).
+    pub fn set_data(&self, data: f64) {
+        tape().set_data(self.id, data);
+    }
+
+    /// d(output)/d(self) from the last `backward()`; leaves accumulate across calls.
+    pub fn grad(&self) -> f64 {
+        tape().grad(self.id)
+    }
+
+    /// Overwrite the grad (`set_grad(0.0)` is a one-Value zero_grad).
+    pub fn set_grad(&self, grad: f64) {
+        tape().set_grad(self.id, grad);
+    }
+
+    /// The label, `""` when none was set.
+    pub fn label(&self) -> String {
+        tape().label(self.id)
+    }
+
+    /// Set the label (shown by [`crate::to_dot`]).
+    pub fn set_label(&self, label: &str) {
+        tape().set_label(self.id, label);
+    }
+
+    /// The op that made this Value: `""` for a leaf, `"+"`, `"*"`, `"**2"`, `"tanh"`…
+    pub fn op(&self) -> String {
+        let (op, k) = tape().op(self.id);
+        op_name(op, k)
+    }
+
+    /// The exponent when this Value is a pow (`Some((k, integer))`), else `None`.
+    pub fn pow_exponent(&self) -> Option<(f64, bool)> {
+        match tape().op(self.id) {
+            (Op::PowI, k) => Some((k, true)),
+            (Op::PowF, k) => Some((k, false)),
+            _ => None,
         }
     }
-}
 
-/// A node's parents (the first `op.arity()` of `prev`) and its op, side by side.
-#[derive(Clone, Copy)]
-struct Links {
-    prev: [u32; 2],
-    op: Op,
-}
+    /// The parents, in order (micrograd's `_prev`).
+    pub fn prev(&self) -> Vec<Value> {
+        let ids = {
+            let mut t = tape();
+            let ids = t.prev(self.id).to_vec();
+            ids.iter().for_each(|&p| t.retain(p));
+            ids
+        };
+        ids.into_iter().map(Value::owned).collect()
+    }
 
-/// The slab of nodes shared by every [`Value`] in the process, one array per
-/// field (structure of arrays): the topological sort reads only `op`, `prev` and
-/// `mark`, the chain rule only `grad`, `local` and `prev`, so each pass streams
-/// through a few dense arrays instead of whole nodes (measured: the sort was
-/// cache-miss bound with 56-byte nodes).
-pub(crate) struct Tape {
-    data: Vec<f64>,
-    grad: Vec<f64>,
-    local: Vec<[f64; 2]>, // d self / d parent, in parent order (pow keeps k in local[1])
-    links: Vec<Links>,    // parents and op: all the sort reads
-    rc: Vec<u32>,         // handles + children pointing here; 0 = free slot
-    mark: Vec<u32>,       // the backward() call that last visited this node
-    // Free slots as a bitmap, handed out lowest first: a new graph then lands in
-    // creation order in one dense region, so every pass over it walks memory
-    // forwards. (A LIFO free list scrambled the layout step after step and made
-    // each node a cache miss: measured 2-3x slower.)
-    free_bits: Vec<u64>,
-    free_count: usize,
-    first_free_word: usize, // every word below this one is 0
-    labels: BTreeMap<u32, String>,
-    epoch: u32,
-    // Scratch buffers, kept to avoid allocating on every backward / release.
-    topo: Vec<u32>,
-    stack: Vec<(u32, u32)>,
-    saved: Vec<(u32, f64)>, // (leaf, its grad before this backward)
-    dying: Vec<u32>,
-}
+    /// d(self)/d(parent) for each parent, in parent order, fixed at forward time.
+    pub fn local_grads(&self) -> Vec<f64> {
+        tape().local_grads(self.id)
+    }
 
-static TAPE: Mutex<Tape> = Mutex::new(Tape::new());
+    fn unary(&self, f: impl FnOnce(&mut Tape, u32) -> u32) -> Value {
+        let mut t = tape();
+        t.collect_if_due();
+        let id = f(&mut t, self.id);
+        Value::owned(t.counted(id))
+    }
 
-/// Lock the tape. A panic elsewhere while holding it leaves the tape consistent
-/// (no op panics half-way), so poisoning is ignored rather than spread.
-pub(crate) fn tape() -> MutexGuard<'static, Tape> {
-    TAPE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+    /// `self ^ k` for an integer exponent (`_op` prints `**k`).
+    pub fn powi(&self, k: i32) -> Value {
+        self.unary(|t, a| t.pow(a, f64::from(k), true))
+    }
 
-/// How many node slots the tape holds and how many hold live nodes.
-///
-/// `live` falls back when Values are dropped; `slots` is the high-water mark
-/// (freed slots are reused, not returned to the allocator).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TapeStats {
-    /// Slots allocated so far.
-    pub slots: usize,
-    /// Slots holding a node that some Value or child still references.
-    pub live: usize,
-}
+    /// `self ^ k` for a real exponent: NaN for a negative base and a non-integer k.
+    pub fn powf(&self, k: f64) -> Value {
+        self.unary(|t, a| t.pow(a, k, false))
+    }
 
-/// The tape's current [`TapeStats`] (shared by every Value of the process).
-pub fn tape_stats() -> TapeStats {
-    let t = tape();
-    TapeStats {
-        slots: t.data.len(),
-        live: t.data.len() - t.free_count,
+    /// `self ^ k` where `integer` says how `_op` prints k (used by the Python wheel).
+    pub fn pow(&self, k: f64, integer: bool) -> Value {
+        self.unary(|t, a| t.pow(a, k, integer))
+    }
+
+    /// max(0, x); NaN stays NaN; relu'(0) = 0.
+    pub fn relu(&self) -> Value {
+        self.unary(Tape::relu)
+    }
+
+    /// The library tanh.
+    pub fn tanh(&self) -> Value {
+        self.unary(Tape::tanh)
+    }
+
+    /// e^x (inf on overflow).
+    pub fn exp(&self) -> Value {
+        self.unary(Tape::exp)
+    }
+
+    /// Natural log: -inf at 0, NaN below.
+    pub fn log(&self) -> Value {
+        self.unary(Tape::log)
+    }
+
+    /// 1 / (1 + e^-x).
+    pub fn sigmoid(&self) -> Value {
+        self.unary(Tape::sigmoid)
+    }
+
+    /// Backpropagate from this Value (SPEC §2.2): every node gets this call's
+    /// gradient, leaves add it to the grad they had. Iterative, any depth.
+    pub fn backward(&self) {
+        tape().backward(self.id);
+    }
+
+    /// The Values of this graph in micrograd's topological order (parents first).
+    pub fn topological_order(&self) -> Vec<Value> {
+        let ids = {
+            let mut t = tape();
+            t.sort(self.id, false);
+            let ids = t.topo.clone();
+            ids.iter().for_each(|&v| t.retain(v));
+            ids
+        };
+        ids.into_iter().map(Value::owned).collect()
     }
 }
 
-/// Make room on the tape for `additional` more nodes, or say it cannot: an
-/// allocation that fails here is an error, where growing the tape later would
-/// abort the process. The Python wheel calls it before building a model.
-pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
-    let mut t = tape();
-    let free = t.free_count;
-    let n = additional.saturating_sub(free);
-    let too_many = || crate::Error::new(format!("no room for {additional} more Values"));
-    if t.data.len().saturating_add(n) > u32::MAX as usize {
-        return Err(too_many());
-    }
-    let words = (t.data.len() + n)
-        .div_ceil(64)
-        .saturating_sub(t.free_bits.len());
-    t.data.try_reserve(n).map_err(|_| too_many())?;
-    t.grad.try_reserve(n).map_err(|_| too_many())?;
-    t.local.try_reserve(n).map_err(|_| too_many())?;
-    t.links.try_reserve(n).map_err(|_| too_many())?;
-    t.rc.try_reserve(n).map_err(|_| too_many())?;
-    t.mark.try_reserve(n).map_err(|_| too_many())?;
-    t.free_bits.try_reserve(words).map_err(|_| too_many())?;
-    Ok(())
-}
-
-/// An operand of a graph-building routine: a node, or a plain number that
-/// becomes a new leaf where it is used (as `2 * x` does).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Operand {
-    Node(u32),
-    Const(f64),
-}
+// endregion
 
 /// A plain number or a Value: what a loss target or a model input may be.
 /// A number becomes a new leaf where it is used, as `w * 0.5` does.
@@ -182,165 +223,7 @@ impl Scalar {
 }
 
 impl Tape {
-    const fn new() -> Tape {
-        Tape {
-            data: Vec::new(),
-            grad: Vec::new(),
-            local: Vec::new(),
-            links: Vec::new(),
-            rc: Vec::new(),
-            mark: Vec::new(),
-            free_bits: Vec::new(),
-            free_count: 0,
-            first_free_word: 0,
-            labels: BTreeMap::new(),
-            epoch: 0,
-            topo: Vec::new(),
-            stack: Vec::new(),
-            saved: Vec::new(),
-            dying: Vec::new(),
-        }
-    }
-
-    // ----- slots and reference counts -----
-
-    fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
-        for &p in &prev[..op.arity()] {
-            self.rc[p as usize] += 1;
-        }
-        match self.take_free_slot() {
-            Some(j) => {
-                let i = j as u32;
-                self.data[j] = data;
-                self.grad[j] = 0.0;
-                self.local[j] = local;
-                self.links[j] = Links { prev, op };
-                self.rc[j] = 1;
-                // `mark` keeps its stale epoch: always older than the next sort's.
-                i
-            }
-            None => {
-                let i = u32::try_from(self.data.len()).expect("more than 2^32 live Values");
-                if self.data.len() % 64 == 0 {
-                    self.free_bits.push(0);
-                }
-                self.data.push(data);
-                self.grad.push(0.0);
-                self.local.push(local);
-                self.links.push(Links { prev, op });
-                self.rc.push(1);
-                self.mark.push(0);
-                i
-            }
-        }
-    }
-
-    /// The lowest free slot, if any.
-    fn take_free_slot(&mut self) -> Option<usize> {
-        if self.free_count == 0 {
-            return None;
-        }
-        let mut w = self.first_free_word;
-        while self.free_bits[w] == 0 {
-            w += 1;
-        }
-        self.first_free_word = w;
-        let bit = self.free_bits[w].trailing_zeros() as usize;
-        self.free_bits[w] &= !(1u64 << bit);
-        self.free_count -= 1;
-        Some(w * 64 + bit)
-    }
-
-    fn free_slot(&mut self, j: usize) {
-        self.free_bits[j / 64] |= 1u64 << (j % 64);
-        self.free_count += 1;
-        self.first_free_word = self.first_free_word.min(j / 64);
-    }
-
-    pub(crate) fn retain(&mut self, id: u32) {
-        self.rc[id as usize] += 1;
-    }
-
-    /// Drop one reference; free the node and, iteratively, whatever only it kept alive.
-    pub(crate) fn release(&mut self, id: u32) {
-        let rc = &mut self.rc[id as usize];
-        *rc -= 1;
-        if *rc > 0 {
-            return;
-        }
-        let mut dying = std::mem::take(&mut self.dying);
-        dying.push(id);
-        while let Some(i) = dying.pop() {
-            let j = i as usize;
-            if !self.labels.is_empty() {
-                self.labels.remove(&i); // labels are rare: no per-node flag to keep
-            }
-            self.free_slot(j);
-            let Links { prev, op } = self.links[j];
-            for &p in &prev[..op.arity()] {
-                let rc = &mut self.rc[p as usize];
-                *rc -= 1;
-                if *rc == 0 {
-                    dying.push(p);
-                }
-            }
-        }
-        self.dying = dying;
-    }
-
-    /// The node an operand stands for, owned by the caller (release it after use).
-    pub(crate) fn operand(&mut self, x: Operand) -> u32 {
-        match x {
-            Operand::Node(id) => {
-                self.retain(id);
-                id
-            }
-            Operand::Const(c) => self.leaf(c),
-        }
-    }
-
-    // ----- fields -----
-
-    pub(crate) fn data(&self, id: u32) -> f64 {
-        self.data[id as usize]
-    }
-    pub(crate) fn grad(&self, id: u32) -> f64 {
-        self.grad[id as usize]
-    }
-    pub(crate) fn set_data(&mut self, id: u32, x: f64) {
-        self.data[id as usize] = x;
-    }
-    pub(crate) fn set_grad(&mut self, id: u32, g: f64) {
-        self.grad[id as usize] = g;
-    }
-    fn label(&self, id: u32) -> String {
-        self.labels.get(&id).cloned().unwrap_or_default()
-    }
-    fn set_label(&mut self, id: u32, label: &str) {
-        if !label.is_empty() {
-            self.labels.insert(id, label.to_owned());
-        } else {
-            self.labels.remove(&id);
-        }
-    }
-    fn arity(&self, id: u32) -> usize {
-        self.links[id as usize].op.arity()
-    }
-    fn prev(&self, id: u32) -> &[u32] {
-        &self.links[id as usize].prev[..self.arity(id)]
-    }
-    fn local_grads(&self, id: u32) -> Vec<f64> {
-        self.local[id as usize][..self.arity(id)].to_vec()
-    }
-    fn op(&self, id: u32) -> (Op, f64) {
-        (self.links[id as usize].op, self.local[id as usize][1])
-    }
-
     // ----- ops: forward value and local derivatives side by side -----
-
-    pub(crate) fn leaf(&mut self, data: f64) -> u32 {
-        self.push(Op::Leaf, [0, 0], data, [0.0, 0.0])
-    }
 
     // region: add
     pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
@@ -432,18 +315,16 @@ impl Tape {
     }
     // endregion
 
-    /// `a op b` for operands that may be plain numbers; the result is owned.
+    /// `a op b` for operands that may be plain numbers.
+    /// (Like every routine that pushes nodes, its caller calls `collect_if_due` first.)
     pub(crate) fn binary(
         &mut self,
-        f: fn(&mut Tape, u32, u32) -> u32,
+        f: impl FnOnce(&mut Tape, u32, u32) -> u32,
         a: Operand,
         b: Operand,
     ) -> u32 {
         let (a, b) = (self.operand(a), self.operand(b));
-        let out = f(self, a, b);
-        self.release(a);
-        self.release(b);
-        out
+        f(self, a, b)
     }
 
     // region: backward
@@ -451,261 +332,108 @@ impl Tape {
     pub(crate) fn backward(&mut self, root: u32) {
         // The sort also zeroes each node's grad, saving the leaves' first (one pass, not two).
         self.sort(root, true);
-        self.grad[root as usize] = 1.0;
-        let topo = std::mem::take(&mut self.topo);
-        for &v in topo.iter().rev() {
+        let (grad, nodes, local) = (&mut self.grad[..], &self.nodes[..], &self.local[..]);
+        grad[root as usize] = 1.0;
+        for &v in self.topo.iter().rev() {
             let j = v as usize;
-            let (g, Links { prev, op }, local) = (self.grad[j], self.links[j], self.local[j]);
-            for k in 0..op.arity() {
-                self.grad[prev[k] as usize] += local[k] * g; // chain rule: 0 * inf stays NaN
+            let (g, node, local) = (grad[j], nodes[j], local[j]);
+            for (&parent, local) in node.parents().iter().zip(local) {
+                grad[parent as usize] += local * g; // chain rule: 0 * inf stays NaN
             }
         }
-        self.topo = topo;
         for &(leaf, before) in &self.saved {
-            let j = leaf as usize;
-            self.grad[j] += before; // = before + this call's grad (IEEE + commutes)
+            grad[leaf as usize] += before; // = before + this call's grad (IEEE + commutes)
         }
     }
 
-    /// micrograd's build_topo with an explicit stack: parents before children.
-    /// The order is left in `self.topo`.
-    pub(crate) fn topological_order(&mut self, root: u32) {
-        self.sort(root, false);
-    }
-
-    /// Append `v` to the order (its parents are all placed already).
-    #[inline(always)] // called for every node of the sort
-    fn place(&mut self, v: u32, zero_grads: bool) {
-        self.topo.push(v);
+    /// micrograd's build_topo with an explicit stack: parents before children,
+    /// the order left in `self.topo`. With `zero_grads`, each node's grad is set
+    /// to 0 as it is placed, and the leaves' grads from before go to `self.saved`.
+    pub(crate) fn sort(&mut self, root: u32, zero_grads: bool) {
+        let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
+        let mut s = self.sort_scratch(root);
         if zero_grads {
-            let j = v as usize;
-            if self.links[j].op == Op::Leaf {
-                self.saved.push((v, self.grad[j]));
-            }
-            self.grad[j] = 0.0;
+            Tape::topological_order::<true>(&mut s, root, epoch);
+        } else {
+            Tape::topological_order::<false>(&mut s, root, epoch);
         }
     }
 
-    /// The topological sort; with `zero_grads`, each node's grad is set to 0 as
-    /// it is placed, and the leaves' grads from before are kept in `self.saved`.
-    fn sort(&mut self, root: u32, zero_grads: bool) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            // After 2^32 calls the marks could collide: clear them once.
-            self.mark.iter_mut().for_each(|m| *m = 0);
-            self.epoch = 1;
-        }
-        let epoch = self.epoch;
-        self.topo.clear();
-        self.saved.clear();
-        let mut stack = std::mem::take(&mut self.stack);
-        stack.clear();
-        self.mark[root as usize] = epoch;
-        // The node being expanded and its next parent stay in registers; the
-        // stack only holds the ancestors to come back to.
-        let (mut v, mut next) = (root, 0usize);
+    /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
+    /// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
+    fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
+        let (nodes, grad) = (&mut *s.nodes, &mut *s.grad);
+        let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
+        let mut place = |v: u32, leaf: bool| {
+            topo.push(v);
+            if ZERO {
+                let j = v as usize;
+                if leaf {
+                    saved.push((v, grad[j]));
+                }
+                grad[j] = 0.0;
+            }
+        };
+        nodes[root as usize].mark = epoch;
+        let mut v = root; // the node whose parents are visited now
         'expand: loop {
-            let links = self.links[v as usize];
-            while next < links.op.arity() {
-                let p = links.prev[next];
-                next += 1;
-                if self.mark[p as usize] != epoch {
-                    self.mark[p as usize] = epoch;
-                    if self.links[p as usize].op == Op::Leaf {
-                        self.place(p, zero_grads); // a leaf's visit ends where it starts
-                    } else {
-                        stack.push((v, next as u32));
-                        (v, next) = (p, 0);
+            let node = nodes[v as usize];
+            let (prev, n) = (node.prev, node.parents().len());
+            for k in 0..n {
+                match first_visit(nodes, prev[k], epoch) {
+                    Visit::Seen => {}
+                    Visit::Leaf => place(prev[k], true), // a leaf's visit ends where it starts
+                    Visit::Expand => {
+                        // Come back to v later, with its other parent still to visit.
+                        stack.push((v, if k + 1 < n { prev[k + 1] } else { NO_NODE }));
+                        v = prev[k];
                         continue 'expand;
                     }
                 }
             }
-            self.place(v, zero_grads); // every parent is placed: post-order
-            match stack.pop() {
-                Some((parent, at)) => (v, next) = (parent, at as usize),
-                None => break,
+            place(v, n == 0); // every parent is placed: post-order
+            while let Some((child, pending)) = stack.pop() {
+                if pending != NO_NODE {
+                    match first_visit(nodes, pending, epoch) {
+                        Visit::Seen => {}
+                        Visit::Leaf => place(pending, true),
+                        Visit::Expand => {
+                            stack.push((child, NO_NODE));
+                            v = pending;
+                            continue 'expand;
+                        }
+                    }
+                }
+                place(child, false);
             }
+            break;
         }
-        self.stack = stack;
+        (*s.topo, *s.saved, *s.stack) = (topo, saved, stack);
     }
     // endregion
-
-    pub(crate) fn topo(&self) -> &[u32] {
-        &self.topo
-    }
 }
 
-// region: Value
-
-/// A scalar in a computation graph: its data, its grad, and where it came from.
-///
-/// `Value` is a cheap counted handle (`Clone` shares the node, like Python's
-/// references do). Arithmetic works with `std::ops` between Values, references
-/// to Values and `f64` on either side:
-///
-/// ```
-/// use rosettagrad::Value;
-/// let x = Value::new(2.0).with_label("x");
-/// let y = (&x * &x + 3.0 * &x).tanh();
-/// y.backward();
-/// assert!((x.grad() - (1.0 - y.data().powi(2)) * 7.0).abs() < 1e-12);
-/// ```
-pub struct Value {
-    id: u32,
+/// What a parent's visit in the sort found.
+enum Visit {
+    Seen,
+    Leaf,
+    Expand,
 }
 
-impl Value {
-    /// A new leaf holding `data` (grad 0, no parents, empty label).
-    pub fn new(data: f64) -> Value {
-        Value::owned(tape().leaf(data))
+/// Mark `p` visited in this sort; an unseen interior node is expanded next.
+#[inline(always)]
+fn first_visit(nodes: &mut [Node], p: u32, epoch: u32) -> Visit {
+    let parent = &mut nodes[p as usize];
+    if parent.mark == epoch {
+        return Visit::Seen;
     }
-
-    /// Take ownership of a node reference already counted for this handle.
-    pub(crate) fn owned(id: u32) -> Value {
-        Value { id }
-    }
-
-    /// The tape index of this node (unique among live nodes; reused after they die).
-    pub fn node_id(&self) -> u32 {
-        self.id
-    }
-
-    /// Whether two handles point at the same node.
-    pub fn same_node(&self, other: &Value) -> bool {
-        self.id == other.id
-    }
-
-    /// This Value with its label set (builder style).
-    pub fn with_label(self, label: &str) -> Value {
-        self.set_label(label);
-        self
-    }
-
-    /// The forward value.
-    pub fn data(&self) -> f64 {
-        tape().data(self.id)
-    }
-
-    /// Overwrite the forward value (what an optimizer does to a parameter).
-    pub fn set_data(&self, data: f64) {
-        tape().set_data(self.id, data);
-    }
-
-    /// d(output)/d(self) from the last `backward()`; leaves accumulate across calls.
-    pub fn grad(&self) -> f64 {
-        tape().grad(self.id)
-    }
-
-    /// Overwrite the grad (`set_grad(0.0)` is a one-Value zero_grad).
-    pub fn set_grad(&self, grad: f64) {
-        tape().set_grad(self.id, grad);
-    }
-
-    /// The label, `""` when none was set.
-    pub fn label(&self) -> String {
-        tape().label(self.id)
-    }
-
-    /// Set the label (shown by [`crate::to_dot`]).
-    pub fn set_label(&self, label: &str) {
-        tape().set_label(self.id, label);
-    }
-
-    /// The op that made this Value: `""` for a leaf, `"+"`, `"*"`, `"**2"`, `"tanh"`…
-    pub fn op(&self) -> String {
-        let (op, k) = tape().op(self.id);
-        op_name(op, k)
-    }
-
-    /// The exponent when this Value is a pow (`Some((k, integer))`), else `None`.
-    pub fn pow_exponent(&self) -> Option<(f64, bool)> {
-        match tape().op(self.id) {
-            (Op::PowI, k) => Some((k, true)),
-            (Op::PowF, k) => Some((k, false)),
-            _ => None,
-        }
-    }
-
-    /// The parents, in order (micrograd's `_prev`).
-    pub fn prev(&self) -> Vec<Value> {
-        let ids = {
-            let mut t = tape();
-            let ids = t.prev(self.id).to_vec();
-            ids.iter().for_each(|&p| t.retain(p));
-            ids
-        };
-        ids.into_iter().map(Value::owned).collect()
-    }
-
-    /// d(self)/d(parent) for each parent, in parent order, fixed at forward time.
-    pub fn local_grads(&self) -> Vec<f64> {
-        tape().local_grads(self.id)
-    }
-
-    fn unary(&self, f: fn(&mut Tape, u32) -> u32) -> Value {
-        Value::owned(f(&mut tape(), self.id))
-    }
-
-    /// `self ^ k` for an integer exponent (`_op` prints `**k`).
-    pub fn powi(&self, k: i32) -> Value {
-        Value::owned(tape().pow(self.id, f64::from(k), true))
-    }
-
-    /// `self ^ k` for a real exponent: NaN for a negative base and a non-integer k.
-    pub fn powf(&self, k: f64) -> Value {
-        Value::owned(tape().pow(self.id, k, false))
-    }
-
-    /// `self ^ k` where `integer` says how `_op` prints k (used by the Python wheel).
-    pub fn pow(&self, k: f64, integer: bool) -> Value {
-        Value::owned(tape().pow(self.id, k, integer))
-    }
-
-    /// max(0, x); NaN stays NaN; relu'(0) = 0.
-    pub fn relu(&self) -> Value {
-        self.unary(Tape::relu)
-    }
-
-    /// The library tanh.
-    pub fn tanh(&self) -> Value {
-        self.unary(Tape::tanh)
-    }
-
-    /// e^x (inf on overflow).
-    pub fn exp(&self) -> Value {
-        self.unary(Tape::exp)
-    }
-
-    /// Natural log: -inf at 0, NaN below.
-    pub fn log(&self) -> Value {
-        self.unary(Tape::log)
-    }
-
-    /// 1 / (1 + e^-x).
-    pub fn sigmoid(&self) -> Value {
-        self.unary(Tape::sigmoid)
-    }
-
-    /// Backpropagate from this Value (SPEC §2.2): every node gets this call's
-    /// gradient, leaves add it to the grad they had. Iterative, any depth.
-    pub fn backward(&self) {
-        tape().backward(self.id);
-    }
-
-    /// The Values of this graph in micrograd's topological order (parents first).
-    pub fn topological_order(&self) -> Vec<Value> {
-        let ids = {
-            let mut t = tape();
-            t.topological_order(self.id);
-            let ids = t.topo().to_vec();
-            ids.iter().for_each(|&v| t.retain(v));
-            ids
-        };
-        ids.into_iter().map(Value::owned).collect()
+    parent.mark = epoch;
+    if parent.op == Op::Leaf {
+        Visit::Leaf
+    } else {
+        Visit::Expand
     }
 }
-
-// endregion
 
 /// How `_op` prints an op (pow: `**` and the exponent).
 fn op_name(op: Op, k: f64) -> String {
@@ -735,7 +463,7 @@ impl Clone for Value {
 
 impl Drop for Value {
     fn drop(&mut self) {
-        tape().release(self.id);
+        tape().release_handle(self.id);
     }
 }
 
@@ -767,7 +495,10 @@ macro_rules! binary_ops {
         impl $Trait<&Value> for &Value {
             type Output = Value;
             fn $method(self, rhs: &Value) -> Value {
-                Value::owned($op(&mut tape(), self.id, rhs.id))
+                let mut t = tape();
+                t.collect_if_due();
+                let id = $op(&mut t, self.id, rhs.id);
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<Value> for Value {
@@ -785,7 +516,10 @@ macro_rules! binary_ops {
         impl $Trait<f64> for &Value {
             type Output = Value;
             fn $method(self, rhs: f64) -> Value {
-                Value::owned(tape().binary($op, Operand::Node(self.id), Operand::Const(rhs)))
+                let mut t = tape();
+                t.collect_if_due();
+                let id = t.binary($op, Operand::Node(self.id), Operand::Const(rhs));
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<f64> for Value {
@@ -795,7 +529,10 @@ macro_rules! binary_ops {
         impl $Trait<&Value> for f64 {
             type Output = Value;
             fn $method(self, rhs: &Value) -> Value {
-                Value::owned(tape().binary($op, Operand::Const(self), Operand::Node(rhs.id)))
+                let mut t = tape();
+                t.collect_if_due();
+                let id = t.binary($op, Operand::Const(self), Operand::Node(rhs.id));
+                Value::owned(t.counted(id))
             }
         }
         impl $Trait<Value> for f64 {
@@ -942,13 +679,9 @@ mod tests {
             y = &y + 1.0;
         }
         y.backward();
-        assert_eq!(
-            tape().rc[x.id as usize],
-            2,
-            "the handle x and the first add"
-        );
-        drop(y);
-        // Every node built on x was freed, so only the handle x counts now.
-        assert_eq!(tape().rc[x.id as usize], 1);
+        // Handles count, children do not: dropping y is one decrement, and the
+        // next collection frees the chain (tape.rs tests it on a private tape).
+        assert_eq!(tape().count(x.id), 1);
+        assert_eq!(tape().count(y.id), 1);
     }
 }

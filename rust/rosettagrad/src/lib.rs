@@ -33,15 +33,17 @@ mod losses;
 mod nn;
 mod optim;
 mod rng;
+mod tape;
 
 pub use dot::{to_dot, to_dot_with};
-pub use engine::{tape_stats, try_reserve_nodes, Scalar, TapeStats, Value};
+pub use engine::{Scalar, Value};
 pub use losses::{
     hinge_loss, hinge_loss_rows, l2_penalty, mse_loss, mse_loss_rows, sse_loss, sse_loss_rows,
 };
 pub use nn::{Activation, Layer, Module, Neuron, MLP};
 pub use optim::{Adam, SGD};
 pub use rng::{SplitMix64, Uniform};
+pub use tape::{tape_stats, try_reserve_nodes, TapeStats};
 
 /// The Rust example of rust/README.md, compiled and run by `cargo test`.
 #[cfg(doctest)]

@@ -3,7 +3,8 @@
 //! Sums are a left fold from the first term, so every port builds the same graph.
 //! Each loss takes the tape's lock once for its whole graph.
 
-use crate::engine::{tape, Operand, Scalar, Tape, Value};
+use crate::engine::{Scalar, Value};
+use crate::tape::{tape, Operand, Tape};
 use crate::Error;
 
 // region: mse_loss
@@ -23,9 +24,10 @@ pub fn sse_loss(predictions: &[Vec<Value>], targets: &[Vec<f64>]) -> Result<Valu
 // region: hinge_loss
 /// SVM max-margin loss of micrograd's demo: Σ relu(1 - t·y) / N, one output per sample.
 pub fn hinge_loss(predictions: &[Value], targets: &[f64]) -> Result<Value, Error> {
-    let rows: Vec<Vec<Value>> = predictions.iter().map(|y| vec![y.clone()]).collect();
-    let targets: Vec<Vec<Scalar>> = targets.iter().map(|&t| vec![Scalar::Number(t)]).collect();
-    hinge_loss_rows(&rows, &targets)
+    check_counts(predictions.len(), targets.len())?;
+    let ys: Vec<u32> = predictions.iter().map(Value::node_id).collect();
+    let ts: Vec<Operand> = targets.iter().map(|&t| Operand::Const(t)).collect();
+    Ok(hinge(&ys, &ts))
 }
 // endregion
 
@@ -35,14 +37,14 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
     let count: usize = predictions.iter().map(Vec::len).sum();
     let id = {
         let mut t = tape();
+        t.collect_if_due();
         let total = squared_error_sum(&mut t, predictions, targets);
         let out = t.binary(
             Tape::div,
             Operand::Node(total),
             Operand::Const(count as f64),
         );
-        t.release(total);
-        out
+        t.counted(out)
     };
     Ok(Value::owned(id))
 }
@@ -50,11 +52,10 @@ pub fn mse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Res
 /// [`sse_loss`] with targets that may be Values.
 pub fn sse_loss_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<Value, Error> {
     check_rows(predictions, targets)?;
-    Ok(Value::owned(squared_error_sum(
-        &mut tape(),
-        predictions,
-        targets,
-    )))
+    let mut t = tape();
+    t.collect_if_due();
+    let id = squared_error_sum(&mut t, predictions, targets);
+    Ok(Value::owned(t.counted(id)))
 }
 
 /// [`hinge_loss`] with rows of one prediction and targets that may be Values.
@@ -69,30 +70,31 @@ pub fn hinge_loss_rows(
             "hinge_loss takes one output per sample, got {k}"
         )));
     }
-    let id = {
-        let mut t = tape();
-        let margins: Vec<u32> = predictions
-            .iter()
-            .zip(targets)
-            .map(|(y, tg)| {
-                let yt = t.binary(Tape::mul, Operand::Node(y[0].node_id()), tg[0].operand());
-                let m = t.binary(Tape::sub, Operand::Const(1.0), Operand::Node(yt));
-                let r = t.relu(m);
-                t.release(yt);
-                t.release(m);
-                r
-            })
-            .collect();
-        let total = fold_sum(&mut t, margins);
-        let out = t.binary(
-            Tape::div,
-            Operand::Node(total),
-            Operand::Const(predictions.len() as f64),
-        );
-        t.release(total);
-        out
-    };
-    Ok(Value::owned(id))
+    let ys: Vec<u32> = predictions.iter().map(|y| y[0].node_id()).collect();
+    let ts: Vec<Operand> = targets.iter().map(|t| t[0].operand()).collect();
+    Ok(hinge(&ys, &ts))
+}
+
+/// Σ relu(1 - t·y) / N over node ids (held by the caller's Values) and targets.
+fn hinge(ys: &[u32], ts: &[Operand]) -> Value {
+    let mut t = tape();
+    t.collect_if_due();
+    let margins: Vec<u32> = ys
+        .iter()
+        .zip(ts)
+        .map(|(&y, &tg)| {
+            let yt = t.binary(Tape::mul, Operand::Node(y), tg);
+            let m = t.binary(Tape::sub, Operand::Const(1.0), Operand::Node(yt));
+            t.relu(m)
+        })
+        .collect();
+    let total = fold_sum(&mut t, margins);
+    let out = t.binary(
+        Tape::div,
+        Operand::Node(total),
+        Operand::Const(ys.len() as f64),
+    );
+    Value::owned(t.counted(out))
 }
 
 // region: l2_penalty
@@ -103,11 +105,13 @@ pub fn l2_penalty(params: &[Value]) -> Value {
     }
     let id = {
         let mut t = tape();
+        t.collect_if_due();
         let squares = params
             .iter()
             .map(|p| t.pow(p.node_id(), 2.0, true))
             .collect();
-        fold_sum(&mut t, squares)
+        let total = fold_sum(&mut t, squares);
+        t.counted(total)
     };
     Value::owned(id)
 }
@@ -120,9 +124,8 @@ fn numbers(targets: &[Vec<f64>]) -> Vec<Vec<Scalar>> {
         .collect()
 }
 
-/// Same number of samples, at least one, and K outputs matching K targets in each.
-fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(), Error> {
-    let (n, m) = (predictions.len(), targets.len());
+/// Same number of predictions and targets, at least one.
+fn check_counts(n: usize, m: usize) -> Result<(), Error> {
     if n != m {
         return Err(Error::new(format!("got {n} predictions but {m} targets")));
     }
@@ -131,6 +134,12 @@ fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(),
             "a loss needs at least one prediction, got 0".into(),
         ));
     }
+    Ok(())
+}
+
+/// Same number of samples, at least one, and K outputs matching K targets in each.
+fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(), Error> {
+    check_counts(predictions.len(), targets.len())?;
     for (i, (y, t)) in predictions.iter().zip(targets).enumerate() {
         if y.len() != t.len() {
             let (a, b) = (y.len(), t.len());
@@ -142,27 +151,23 @@ fn check_rows(predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> Result<(),
     Ok(())
 }
 
-/// Σ (y - t)² in sample-major order, owned by the caller.
+/// Σ (y - t)² in sample-major order.
 fn squared_error_sum(t: &mut Tape, predictions: &[Vec<Value>], targets: &[Vec<Scalar>]) -> u32 {
     let mut terms = Vec::new();
     for (y, tg) in predictions.iter().zip(targets) {
         for (yk, tk) in y.iter().zip(tg) {
             let diff = t.binary(Tape::sub, Operand::Node(yk.node_id()), tk.operand());
             terms.push(t.pow(diff, 2.0, true));
-            t.release(diff);
         }
     }
     fold_sum(t, terms)
 }
 
-/// total = terms[0]; total = total + terms[i]: consumes the owned terms.
+/// total = terms[0]; total = total + terms[i].
 fn fold_sum(t: &mut Tape, terms: Vec<u32>) -> u32 {
     let mut total = terms[0];
     for &term in &terms[1..] {
-        let next = t.add(total, term);
-        t.release(total);
-        t.release(term);
-        total = next;
+        total = t.add(total, term);
     }
     total
 }

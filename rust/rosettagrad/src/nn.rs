@@ -6,8 +6,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::engine::{tape, Operand, Scalar, Tape, Value};
+use crate::engine::{Scalar, Value};
 use crate::rng::{SplitMix64, Uniform};
+use crate::tape::{tape, Operand, Tape};
 use crate::Error;
 
 /// A neuron's nonlinearity.
@@ -41,9 +42,7 @@ impl Activation {
             Activation::Relu => Tape::relu,
             Activation::Sigmoid => Tape::sigmoid,
         };
-        let out = f(t, act);
-        t.release(act);
-        out
+        f(t, act)
     }
 }
 
@@ -143,16 +142,15 @@ impl Neuron {
 
     /// The same graph as the reference: act = b; act = act + w_i * x_i; activation.
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
+        t.collect_if_due();
         let mut act = self.b.node_id();
-        t.retain(act);
         for (wi, &xi) in self.w.iter().zip(x) {
             let term = t.binary(Tape::mul, Operand::Node(wi.node_id()), xi);
-            let next = t.add(act, term);
-            t.release(act);
-            t.release(term);
-            act = next;
+            act = t.add(act, term);
         }
-        self.activation.apply(t, act)
+        // Counted: the caller holds it across the next neuron's collect_if_due.
+        let out = self.activation.apply(t, act);
+        t.counted(out)
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! A step takes the tape's lock once and updates every parameter in place.
 
-use crate::engine::{tape, Value};
+use crate::engine::Value;
+use crate::tape::tape;
 use crate::Error;
 
 fn check_params(params: &[Value]) -> Result<(), Error> {

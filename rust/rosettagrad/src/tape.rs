@@ -1,0 +1,624 @@
+//! Where the nodes live: the tape, its slots, how they are reclaimed, and the
+//! topological sort's scratch. `engine.rs` holds what a reader compares with
+//! `engine.py` (Value, each op with its local derivative, backward); this file is
+//! the storage underneath it, which Python gets from its object model for free.
+//!
+//! # Design
+//!
+//! **One slab, structure of arrays.** Every node of the process lives in one
+//! [`Tape`], addressed by a `u32` index: `data`, `grad`, `local` (the local
+//! derivatives, fixed at forward time) and `nodes` (parents, op and the sort's
+//! visit mark) are separate dense arrays. Building and walking a graph never
+//! chases heap pointers (an `Rc<RefCell<..>>` graph was measured about 10×
+//! slower), and each pass streams only the arrays it reads: the sort reads
+//! `nodes`, the chain rule `nodes`, `local` and `grad`. A node's parents, op and
+//! mark share one 16-byte entry, so a visit touches one cache line.
+//!
+//! **Roots are counted, children are not.** `rc` counts the handles that point
+//! at a node: each [`crate::Value`] and each id a graph-building routine holds
+//! across a `collect_if_due` call (a new node starts uncounted: the nodes a
+//! neuron or a loss makes on the way are reached through its result). Dropping a handle only decrements the count;
+//! nothing is freed node by node and nothing cascades, so dropping a
+//! 1,000,000-op chain is one decrement.
+//!
+//! **Reclamation in bulk (mark and sweep).** Every graph-building routine (an
+//! op on Values, a neuron's forward, a loss) first calls `collect_if_due`, the
+//! only place a collection runs. A collection marks every node reachable
+//! through parent links from a counted root (an explicit stack, never
+//! recursion) and frees every other slot at once, 64 slots per bitmap word. It
+//! only runs when a Value without children lost its last count since the last
+//! one (otherwise nothing can be garbage: a node with a child is reached through
+//! it, so dropping a temporary or a chain's old handle never triggers one) and when at least as many nodes were made since as survived the
+//! last one (and an eighth of the tape): its work is paid for by those
+//! allocations, and memory stays within about twice what is live. A training
+//! step drops the previous step's graph before the next forward starts, so the
+//! collection runs there and marks little more than the parameters.
+//! [`tape_stats`] collects first, so its `live` count is exact.
+//!
+//! **Creation order in memory.** Free slots are handed out lowest first, so a
+//! training step's graph lands in one dense region in creation order and every
+//! pass over it walks memory forwards (a LIFO free list scrambled the layout
+//! step after step: measured 2-3× slower).
+//!
+//! **One lock.** The tape sits behind one process-wide `Mutex`, which makes
+//! Values `Send + Sync` (the Python wheel relies on that). Whole-graph work (an
+//! MLP forward, a loss, `backward`, an optimizer step) takes the lock once.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// The op that made a node; the exponent of a pow lives in the node's `local[1]`.
+/// Ordered by arity (leaf, unary, binary), so `arity` is two comparisons.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) enum Op {
+    Leaf,
+    Neg,
+    PowI,
+    PowF,
+    Relu,
+    Tanh,
+    Exp,
+    Log,
+    Sigmoid,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Op {
+    #[inline(always)]
+    pub(crate) fn arity(self) -> usize {
+        usize::from(self != Op::Leaf) + usize::from(self >= Op::Add)
+    }
+}
+
+/// What the sort reads of a node, in one 16-byte entry: its parents (the first
+/// `arity` of `prev`), its op and the `backward()` call that last visited it,
+/// and whether a node made since the last collection has it as a parent.
+#[derive(Clone, Copy)]
+pub(crate) struct Node {
+    pub(crate) prev: [u32; 2],
+    pub(crate) mark: u32,
+    pub(crate) op: Op,
+    arity: u8, // op.arity(), kept at hand for the sort and the chain rule
+    has_child: bool,
+}
+
+impl Node {
+    /// The parents, in order.
+    #[inline(always)]
+    pub(crate) fn parents(&self) -> &[u32] {
+        &self.prev[..usize::from(self.arity)]
+    }
+}
+
+/// The slab of nodes shared by every Value in the process (see the module header).
+pub(crate) struct Tape {
+    pub(crate) data: Vec<f64>,
+    pub(crate) grad: Vec<f64>,
+    pub(crate) local: Vec<[f64; 2]>, // d self / d parent, in parent order (pow keeps k in local[1])
+    pub(crate) nodes: Vec<Node>,
+    rc: Vec<u32>, // handles (Values, ids held by the crate's routines) pointing here
+    // Free slots as a bitmap, handed out lowest first.
+    free_bits: Vec<u64>,
+    free_count: usize,
+    first_free_word: usize, // every word below this one is 0
+    // When to collect: only if a Value was dropped since the last collection,
+    // and only once `made` (nodes pushed since) reaches `collect_after`.
+    released: bool,
+    made: usize,
+    collect_after: usize,
+    labels: BTreeMap<u32, String>,
+    epoch: u32,
+    // Scratch, kept to avoid allocating on every backward / collection.
+    pub(crate) topo: Vec<u32>,
+    pub(crate) saved: Vec<(u32, f64)>, // (leaf, its grad before this backward)
+    stack: Vec<(u32, u32)>,
+    reached: Vec<u64>, // the collection's marks, one bit per slot
+    traced: Vec<u32>,
+    // The root of the sort that left `topo`, while no collection has run since:
+    // `topo` is then exactly what it reaches (graphs never change, no slot was
+    // freed), so a collection marks it from the list instead of tracing it.
+    sorted_root: u32,
+}
+
+/// What the topological sort works on: the tape's arrays, borrowed apart.
+pub(crate) struct SortScratch<'a> {
+    pub(crate) nodes: &'a mut [Node],
+    pub(crate) grad: &'a mut [f64],
+    pub(crate) topo: &'a mut Vec<u32>,
+    pub(crate) saved: &'a mut Vec<(u32, f64)>, // (leaf, its grad before this backward)
+    pub(crate) stack: &'a mut Vec<(u32, u32)>, // (child, index of its next parent)
+}
+
+/// Not a node: no slot has this index (the tape stops one short of it).
+pub(crate) const NO_NODE: u32 = u32::MAX;
+
+/// The fewest new nodes worth a collection.
+const MIN_COLLECT: usize = 1 << 12;
+
+static TAPE: Mutex<Tape> = Mutex::new(Tape::new());
+
+/// Lock the tape. A panic elsewhere while holding it leaves the tape consistent
+/// (no op panics half-way), so poisoning is ignored rather than spread.
+pub(crate) fn tape() -> MutexGuard<'static, Tape> {
+    TAPE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How many node slots the tape holds and how many hold live nodes.
+///
+/// `live` falls back when Values are dropped; `slots` is the high-water mark
+/// (freed slots are reused, not returned to the allocator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TapeStats {
+    /// Slots allocated so far.
+    pub slots: usize,
+    /// Slots holding a node that some Value reaches (itself or through children).
+    pub live: usize,
+}
+
+/// The tape's current [`TapeStats`] (shared by every Value of the process).
+/// It collects first, so `live` counts exactly the reachable nodes.
+pub fn tape_stats() -> TapeStats {
+    let mut t = tape();
+    t.collect();
+    TapeStats {
+        slots: t.data.len(),
+        live: t.data.len() - t.free_count,
+    }
+}
+
+/// Make room on the tape for `additional` more nodes, or say it cannot: an
+/// allocation that fails here is an error, where growing the tape later would
+/// abort the process. The Python wheel calls it before building a model.
+pub fn try_reserve_nodes(additional: usize) -> Result<(), crate::Error> {
+    let mut t = tape();
+    let free = t.free_count;
+    let n = additional.saturating_sub(free);
+    let too_many = || crate::Error::new(format!("no room for {additional} more Values"));
+    if t.data.len().saturating_add(n) > NO_NODE as usize {
+        return Err(too_many());
+    }
+    let words = (t.data.len() + n)
+        .div_ceil(64)
+        .saturating_sub(t.free_bits.len());
+    t.data.try_reserve(n).map_err(|_| too_many())?;
+    t.grad.try_reserve(n).map_err(|_| too_many())?;
+    t.local.try_reserve(n).map_err(|_| too_many())?;
+    t.nodes.try_reserve(n).map_err(|_| too_many())?;
+    t.rc.try_reserve(n).map_err(|_| too_many())?;
+    t.free_bits.try_reserve(words).map_err(|_| too_many())?;
+    Ok(())
+}
+
+/// An operand of a graph-building routine: a node, or a plain number that
+/// becomes a new leaf where it is used (as `2 * x` does).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Operand {
+    Node(u32),
+    Const(f64),
+}
+
+impl Tape {
+    const fn new() -> Tape {
+        Tape {
+            data: Vec::new(),
+            grad: Vec::new(),
+            local: Vec::new(),
+            nodes: Vec::new(),
+            rc: Vec::new(),
+            free_bits: Vec::new(),
+            free_count: 0,
+            first_free_word: 0,
+            released: false,
+            made: 0,
+            collect_after: MIN_COLLECT,
+            labels: BTreeMap::new(),
+            epoch: 0,
+            topo: Vec::new(),
+            saved: Vec::new(),
+            stack: Vec::new(),
+            reached: Vec::new(),
+            traced: Vec::new(),
+            sorted_root: NO_NODE,
+        }
+    }
+
+    // ----- slots and root counts -----
+
+    /// A new node, not counted yet: the routine that made it counts it (`counted`)
+    /// to keep it across a `collect_if_due` or to wrap it in a Value; until then
+    /// only what it reaches it through keeps it.
+    #[inline(always)] // every op calls it: inlined, the op's stores go straight to the arrays
+    pub(crate) fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
+        for &p in &prev[..op.arity()] {
+            self.nodes[p as usize].has_child = true;
+        }
+        // Mark 0 is older than any sort's epoch.
+        let node = Node {
+            prev,
+            mark: 0,
+            op,
+            arity: op.arity() as u8,
+            has_child: false,
+        };
+        self.made += 1;
+        match self.take_free_slot() {
+            Some(j) => {
+                self.data[j] = data;
+                self.grad[j] = 0.0;
+                self.local[j] = local;
+                self.nodes[j] = node;
+                self.rc[j] = 0;
+                j as u32
+            }
+            None => {
+                let i = u32::try_from(self.data.len())
+                    .ok()
+                    .filter(|&i| i != NO_NODE)
+                    .expect("more than 2^32 - 1 live Values");
+                if self.data.len() % 64 == 0 {
+                    self.free_bits.push(0);
+                }
+                self.data.push(data);
+                self.grad.push(0.0);
+                self.local.push(local);
+                self.nodes.push(node);
+                self.rc.push(0);
+                i
+            }
+        }
+    }
+
+    /// The lowest free slot, if any.
+    #[inline]
+    fn take_free_slot(&mut self) -> Option<usize> {
+        if self.free_count == 0 {
+            return None;
+        }
+        let mut w = self.first_free_word;
+        while self.free_bits[w] == 0 {
+            w += 1;
+        }
+        self.first_free_word = w;
+        let bit = self.free_bits[w].trailing_zeros() as usize;
+        self.free_bits[w] &= self.free_bits[w] - 1; // clear the lowest set bit
+        self.free_count -= 1;
+        Some(w * 64 + bit)
+    }
+
+    pub(crate) fn retain(&mut self, id: u32) {
+        self.rc[id as usize] += 1;
+    }
+
+    /// `id`, counted once more (for a new Value or an id kept across routines).
+    pub(crate) fn counted(&mut self, id: u32) -> u32 {
+        self.retain(id);
+        id
+    }
+
+    /// Drop a count a graph-building routine held. What it held is reachable
+    /// from what the routine returns, so this makes no garbage.
+    pub(crate) fn release(&mut self, id: u32) {
+        self.rc[id as usize] -= 1;
+    }
+
+    /// Drop a Value's count. The node (and what only it reaches) is reclaimed
+    /// by a later collection, not here.
+    pub(crate) fn release_handle(&mut self, id: u32) {
+        let rc = &mut self.rc[id as usize];
+        *rc -= 1;
+        // A node with a child stays reachable through it; garbage can only
+        // appear when a node without children loses its last count.
+        self.released |= *rc == 0 && !self.nodes[id as usize].has_child;
+    }
+
+    /// Called by every graph-building routine before it pushes nodes: the one
+    /// place a collection may run, so ids a routine holds between two of these
+    /// calls need no count. It collects when a Value was dropped since the last
+    /// collection and enough nodes were made since then to pay for it (as many
+    /// as survived the last one, and an eighth of the tape); otherwise new nodes
+    /// take free slots or grow the tape.
+    #[inline]
+    pub(crate) fn collect_if_due(&mut self) {
+        if self.released && self.made >= self.collect_after {
+            self.collect();
+        }
+    }
+
+    /// Free every slot no counted root reaches; the rest stay where they are.
+    #[cold]
+    #[inline(never)] // keeps `push`, which every op inlines, small
+    pub(crate) fn collect(&mut self) {
+        let n = self.data.len();
+        let mut reached = std::mem::take(&mut self.reached);
+        reached.clear();
+        reached.resize(n.div_ceil(64), 0);
+        // A training loop holds the last step's loss while the next step runs:
+        // its graph is the last sort's order, marked here without a trace.
+        let root = self.sorted_root;
+        let sorted = root != NO_NODE && self.rc[root as usize] > 0;
+        if sorted {
+            for &v in &self.topo {
+                reached[v as usize / 64] |= 1 << (v % 64);
+            }
+        }
+        // Trace from every other counted node; `traced` keeps what it reached.
+        let mut traced = std::mem::take(&mut self.traced);
+        traced.clear();
+        for (w, counts) in self.rc.chunks(64).enumerate() {
+            if counts.iter().fold(0, |any, &rc| any | rc) == 0 {
+                continue; // most slots are unrooted: skip them 64 at a time
+            }
+            for (b, &rc) in counts.iter().enumerate() {
+                if rc == 0 || reached[w] & (1 << b) != 0 {
+                    continue;
+                }
+                reached[w] |= 1 << b;
+                traced.push((w * 64 + b) as u32);
+                let mut at = traced.len() - 1;
+                while at < traced.len() {
+                    let v = traced[at];
+                    at += 1;
+                    for &p in self.nodes[v as usize].parents() {
+                        let (w, bit) = (p as usize / 64, 1u64 << (p % 64));
+                        if reached[w] & bit == 0 {
+                            reached[w] |= bit;
+                            traced.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        // Survivors learn afresh which of them have children (dead ones went).
+        // In the sorted graph every node but its root has a child in it (it is
+        // reached through one), so only the root and the traced nodes change.
+        if sorted {
+            self.nodes[root as usize].has_child = false;
+        }
+        for &v in &traced {
+            self.nodes[v as usize].has_child = false;
+        }
+        for &v in &traced {
+            let node = self.nodes[v as usize];
+            for &p in node.parents() {
+                self.nodes[p as usize].has_child = true;
+            }
+        }
+        self.free_count = 0;
+        for (w, (free, &live)) in self.free_bits.iter_mut().zip(&reached).enumerate() {
+            let in_tape = if (w + 1) * 64 <= n {
+                u64::MAX
+            } else {
+                (1u64 << (n % 64)) - 1
+            };
+            *free = !live & in_tape;
+            self.free_count += free.count_ones() as usize;
+        }
+        self.first_free_word = 0;
+        if !self.labels.is_empty() {
+            self.labels
+                .retain(|&id, _| reached[id as usize / 64] & (1 << (id % 64)) != 0);
+        }
+        self.released = false;
+        self.made = 0;
+        self.collect_after = (n - self.free_count).max(n / 8).max(MIN_COLLECT);
+        self.reached = reached;
+        self.traced = traced;
+        self.sorted_root = NO_NODE;
+    }
+
+    /// The node an operand stands for (a number becomes a new leaf).
+    pub(crate) fn operand(&mut self, x: Operand) -> u32 {
+        match x {
+            Operand::Node(id) => id,
+            Operand::Const(c) => self.leaf(c),
+        }
+    }
+
+    /// A new leaf holding `data`, not counted yet.
+    pub(crate) fn leaf(&mut self, data: f64) -> u32 {
+        self.push(Op::Leaf, [0, 0], data, [0.0, 0.0])
+    }
+
+    // ----- fields -----
+
+    pub(crate) fn data(&self, id: u32) -> f64 {
+        self.data[id as usize]
+    }
+    pub(crate) fn grad(&self, id: u32) -> f64 {
+        self.grad[id as usize]
+    }
+    pub(crate) fn set_data(&mut self, id: u32, x: f64) {
+        self.data[id as usize] = x;
+    }
+    pub(crate) fn set_grad(&mut self, id: u32, g: f64) {
+        self.grad[id as usize] = g;
+    }
+    pub(crate) fn label(&self, id: u32) -> String {
+        self.labels.get(&id).cloned().unwrap_or_default()
+    }
+    pub(crate) fn set_label(&mut self, id: u32, label: &str) {
+        if !label.is_empty() {
+            self.labels.insert(id, label.to_owned());
+        } else {
+            self.labels.remove(&id);
+        }
+    }
+    pub(crate) fn prev(&self, id: u32) -> &[u32] {
+        let node = &self.nodes[id as usize];
+        node.parents()
+    }
+    pub(crate) fn local_grads(&self, id: u32) -> Vec<f64> {
+        let arity = self.nodes[id as usize].parents().len();
+        self.local[id as usize][..arity].to_vec()
+    }
+    pub(crate) fn op(&self, id: u32) -> (Op, f64) {
+        (self.nodes[id as usize].op, self.local[id as usize][1])
+    }
+    #[cfg(test)]
+    pub(crate) fn count(&self, id: u32) -> u32 {
+        self.rc[id as usize]
+    }
+
+    // ----- the sort's scratch -----
+
+    /// A fresh visit mark for a sort: newer than every mark on the tape.
+    pub(crate) fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // After 2^32 sorts the marks could collide: clear them once.
+            self.nodes.iter_mut().for_each(|n| n.mark = 0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    /// Empty `topo`, `saved` and the stack, and lend them to the sort with the
+    /// arrays it reads and writes, each borrowed on its own.
+    pub(crate) fn sort_scratch(&mut self, root: u32) -> SortScratch<'_> {
+        self.sorted_root = root;
+        let n = self.nodes.len(); // no sort visits more nodes than the tape holds
+        self.topo.clear();
+        self.topo.reserve(n);
+        self.saved.clear();
+        self.stack.clear();
+        self.stack.reserve(n);
+        SortScratch {
+            nodes: &mut self.nodes,
+            grad: &mut self.grad,
+            topo: &mut self.topo,
+            saved: &mut self.saved,
+            stack: &mut self.stack,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Nodes counted once, as a Value or a routine holding them would.
+    fn leaf(t: &mut Tape, x: f64) -> u32 {
+        let id = t.leaf(x);
+        t.counted(id)
+    }
+    fn push(t: &mut Tape, op: Op, prev: [u32; 2]) -> u32 {
+        let id = t.push(op, prev, 0.0, [1.0, 1.0]);
+        t.counted(id)
+    }
+
+    #[test]
+    fn collection_frees_exactly_the_unreachable() {
+        let mut t = Tape::new();
+        let a = leaf(&mut t, 2.0);
+        let b = leaf(&mut t, 3.0);
+        let ab = push(&mut t, Op::Mul, [a, b]);
+        let dead = push(&mut t, Op::Neg, [a, 0]);
+        t.release(a);
+        t.release(b);
+        t.release(dead);
+        t.set_label(dead, "gone");
+        t.collect();
+        assert_eq!(
+            t.free_count, 1,
+            "only `dead` is garbage: a and b are reached from ab"
+        );
+        assert!(t.labels.is_empty(), "a dead node's label goes with it");
+        assert_eq!(
+            leaf(&mut t, 7.0),
+            dead,
+            "its slot is the next one handed out"
+        );
+        t.release(ab);
+        t.collect();
+        assert_eq!(t.free_count, 3);
+        assert_eq!(leaf(&mut t, 1.0), a, "lowest slot first");
+    }
+
+    #[test]
+    fn dropping_a_node_with_children_never_collects() {
+        let mut t = Tape::new();
+        let mut y = leaf(&mut t, 1.0);
+        for _ in 0..3 * MIN_COLLECT {
+            t.collect_if_due();
+            let next = push(&mut t, Op::Neg, [y, 0]);
+            t.release_handle(y); // y has a child: it stays reachable
+            y = next;
+        }
+        assert!(!t.released, "no dropped node can be garbage");
+        assert_eq!((t.data.len(), t.free_count), (3 * MIN_COLLECT + 1, 0));
+        t.release_handle(y); // the chain's end has no child: the chain is garbage
+        t.collect_if_due();
+        assert_eq!(
+            t.free_count,
+            3 * MIN_COLLECT + 1,
+            "one collection freed the chain"
+        );
+        let z = leaf(&mut t, 2.0);
+        t.release_handle(z);
+        t.collect_if_due();
+        assert_eq!(
+            t.free_count,
+            3 * MIN_COLLECT,
+            "too few new nodes to pay for another"
+        );
+    }
+
+    #[test]
+    fn a_dead_child_does_not_keep_its_parent_from_collecting() {
+        let mut t = Tape::new();
+        let a = leaf(&mut t, 1.0);
+        let b = push(&mut t, Op::Neg, [a, 0]);
+        t.release_handle(b);
+        t.collect(); // b goes; a, still counted, has no child any more
+        t.release_handle(a);
+        assert!(t.released, "a's child is gone: dropping a may make garbage");
+        t.collect();
+        assert_eq!(t.free_count, 2);
+    }
+
+    #[test]
+    fn no_collection_without_a_dropped_value() {
+        let mut t = Tape::new();
+        for _ in 0..2 * MIN_COLLECT {
+            let leaf = leaf(&mut t, 0.0);
+            t.release(leaf); // a routine's count: what it held stays reachable
+        }
+        t.collect_if_due();
+        assert_eq!(t.free_count, 0, "nothing collected: no Value was dropped");
+        let v = leaf(&mut t, 1.0);
+        t.release_handle(v);
+        t.collect_if_due();
+        assert_eq!(
+            t.free_count,
+            2 * MIN_COLLECT + 1,
+            "a dropped Value lets it collect"
+        );
+    }
+
+    #[test]
+    fn a_held_graph_is_marked_from_its_last_sort_without_a_trace() {
+        let mut t = Tape::new();
+        let a = leaf(&mut t, 2.0);
+        let b = push(&mut t, Op::Neg, [a, 0]);
+        let c = push(&mut t, Op::Mul, [a, b]);
+        t.release(a);
+        t.release(b); // only c is counted: a and b live through it
+        t.backward(c);
+        let dead = leaf(&mut t, 5.0);
+        t.release_handle(dead);
+        t.collect();
+        assert_eq!(t.free_count, 1, "only `dead` went");
+        assert!(
+            t.traced.is_empty(),
+            "c's graph came from the sort, not a trace"
+        );
+        assert!(!t.nodes[c as usize].has_child && t.nodes[a as usize].has_child);
+        t.release_handle(c);
+        assert!(t.released);
+        t.collect(); // the sort is stale now: everything is traced (nothing is counted)
+        assert_eq!(t.free_count, 4);
+    }
+}
