@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,10 @@ NAMES = {
 
 
 def seconds(x: float) -> str:
-    """Three significant digits, in s or ms."""
-    return f"{x:.3g} s" if x >= 1 else f"{x * 1e3:.3g} ms"
+    """Three significant digits, in s or ms: 11.0 s, 432 ms, 8.06 ms."""
+    value, unit = (x, "s") if x >= 1 else (x * 1e3, "ms")
+    decimals = max(0, 2 - math.floor(math.log10(value))) if value > 0 else 0
+    return f"{value:.{decimals}f} {unit}"
 
 
 def ratio(x: float) -> str:
@@ -68,10 +71,14 @@ def render(report: dict[str, Any]) -> str:
     spread = rec.get("spread", {})
     nodes = rows.get("python", {}).get("moons", {}).get("nodes")
     load = " / ".join(f"{x:.2f}" for x in rec["loadavg"])
+    if rec.get("loadavg_end"):
+        load += f" (1 / 5 / 15 min) at the start, {rec['loadavg_end'][0]:.2f} at the end"
+    else:
+        load += " (1 / 5 / 15 min) at the start"
     lines = [
         f"Recorded {rec['date']} with `{rec['command']}` on {machine['cpu']} "
         f"({machine['cores']} cores, {machine['platform']}, Python {machine['python']}), "
-        f"load average {load} (1 / 5 / 15 min) at the start; "
+        f"load average {load}; "
         + (
             f"{runs} runs, interleaved: each figure is the median of the runs' medians, "
             "and (lowest-highest) gives the spread across runs."

@@ -103,9 +103,13 @@ def fake_report(runs: int = 2) -> dict:
 def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     text = table.render(fake_report())
     assert "2026-11-30T12:00Z" in text and "`nox -s bench -- --record`" in text
-    assert "0.50 / 0.25 / 0.12" in text and "Some CPU" in text and "2 runs" in text
+    assert "0.50 / 0.25 / 0.12 (1 / 5 / 15 min) at the start;" in text
+    assert "Some CPU" in text and "2 runs" in text
+    assert [table.seconds(x) for x in (11.0029, 0.43223, 0.0080612, 0.0005)] == [
+        "11.0 s", "432 ms", "8.06 ms", "0.500 ms",
+    ]  # fmt: skip
     python = next(line for line in text.splitlines() if line.startswith("| python"))
-    assert python.split(" | ")[1:5] == ["100 ms (90 ms-110 ms)", "1,453", "15x (14x-16x)",
+    assert python.split(" | ")[1:5] == ["100 ms (90.0 ms-110 ms)", "1,453", "15x (14x-16x)",
                                         "2.00x (1.80x-2.20x)"]  # fmt: skip
     assert "3.25 s" in python and python.endswith("| not measured | not measured |")
     micrograd = next(line for line in text.splitlines() if line.startswith("| micrograd 0.1.0 |"))
