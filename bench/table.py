@@ -58,6 +58,8 @@ def error_text(error: str) -> str:
     """A row's error, short: the runner's last message line without its exit code."""
     if error.startswith("exit ") and ": " in error:
         error = error.split(": ", 1)[1]
+    if "build failed" in error:  # the build's log tail is in the report, not the table
+        error = error[: error.index("build failed")] + "build failed (log in the report)"
     return error if len(error) <= 60 else error[:57] + "..."
 
 

@@ -118,6 +118,9 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     )
     js = next(line for line in text.splitlines() if line.startswith("| js"))
     assert "unavailable: `node` not found on PATH" in js
+    assert table.error_text("run 1 of 2: build failed:  [21] #develop at API.jl:67") == (
+        "run 1 of 2: build failed (log in the report)"
+    )
     one_run = table.render(fake_report(runs=1))
     assert "(14x-16x)" not in one_run and "one run: no spread measured" in one_run
 

@@ -8,8 +8,9 @@ waiting for the cyclic garbage collector.
 
 Every op has at most two parents, so a node keeps them in two fields (`_a`,
 `_b`) beside their local derivatives (`_da`, `_db`), as the JavaScript port
-does, instead of two tuples per node: one object per node is all the garbage
-collector has to walk. `_prev` and `_local_grads` give them back as tuples.
+does, rather than in two tuples: CPython's cyclic collector still walks every
+live node now and then, cycles or not, and one object per node halves its walk.
+`_prev` and `_local_grads` give them back as tuples.
 """
 
 from __future__ import annotations
