@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,15 +37,20 @@ NAMES = {
 }
 
 
+def three_digits(x: float) -> str:
+    """At least three significant digits: 11.0, 432, 8.06, 1,041."""
+    decimals = max(0, 2 - math.floor(math.log10(x))) if x > 0 else 0
+    return f"{x:,.{decimals}f}"
+
+
 def seconds(x: float) -> str:
-    """Three significant digits, in s or ms: 11.0 s, 432 ms, 8.06 ms."""
-    value, unit = (x, "s") if x >= 1 else (x * 1e3, "ms")
-    decimals = max(0, 2 - math.floor(math.log10(value))) if value > 0 else 0
-    return f"{value:.{decimals}f} {unit}"
+    """In s or ms: 11.0 s, 432 ms, 8.06 ms."""
+    return f"{three_digits(x)} s" if x >= 1 else f"{three_digits(x * 1e3)} ms"
 
 
 def ratio(x: float) -> str:
-    return f"{x:,.0f}x" if x >= 10 else f"{x:.2f}x"
+    """1,041x, 10.1x, 7.24x; below 1, two decimals: 0.95x."""
+    return f"{three_digits(x)}x" if x >= 1 else f"{x:.2f}x"
 
 
 def with_range(value: str, low_high: list[float] | None, fmt: Any, runs: int) -> str:
@@ -56,8 +62,7 @@ def with_range(value: str, low_high: list[float] | None, fmt: Any, runs: int) ->
 
 def error_text(error: str) -> str:
     """A row's error, short: the runner's last message line without its exit code."""
-    if error.startswith("exit ") and ": " in error:
-        error = error.split(": ", 1)[1]
+    error = re.sub(r"exit -?\d+: ", "", error)
     if "build failed" in error:  # the build's log tail is in the report, not the table
         error = error[: error.index("build failed")] + "build failed (log in the report)"
     return error if len(error) <= 60 else error[:57] + "..."

@@ -106,10 +106,16 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     assert "0.50 / 0.25 / 0.12 (1 / 5 / 15 min) at the start;" in text
     assert "Some CPU" in text and "2 runs" in text
     assert [table.seconds(x) for x in (11.0029, 0.43223, 0.0080612, 0.0005)] == [
-        "11.0 s", "432 ms", "8.06 ms", "0.500 ms",
+        "11.0 s",
+        "432 ms",
+        "8.06 ms",
+        "0.500 ms",
+    ]
+    assert [table.ratio(x) for x in (1041.35, 10.06, 7.243, 0.95)] == [
+        "1,041x", "10.1x", "7.24x", "0.95x",
     ]  # fmt: skip
     python = next(line for line in text.splitlines() if line.startswith("| python"))
-    assert python.split(" | ")[1:5] == ["100 ms (90.0 ms-110 ms)", "1,453", "15x (14x-16x)",
+    assert python.split(" | ")[1:5] == ["100 ms (90.0 ms-110 ms)", "1,453", "15.0x (14.0x-16.0x)",
                                         "2.00x (1.80x-2.20x)"]  # fmt: skip
     assert "3.25 s" in python and python.endswith("| not measured | not measured |")
     micrograd = next(line for line in text.splitlines() if line.startswith("| micrograd 0.1.0 |"))
@@ -118,11 +124,12 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     )
     js = next(line for line in text.splitlines() if line.startswith("| js"))
     assert "unavailable: `node` not found on PATH" in js
+    assert table.error_text("run 2 of 3: exit 1: RecursionError") == "run 2 of 3: RecursionError"
     assert table.error_text("run 1 of 2: build failed:  [21] #develop at API.jl:67") == (
         "run 1 of 2: build failed (log in the report)"
     )
     one_run = table.render(fake_report(runs=1))
-    assert "(14x-16x)" not in one_run and "one run: no spread measured" in one_run
+    assert "(14.0x-16.0x)" not in one_run and "one run: no spread measured" in one_run
 
 
 def test_check_fails_when_readme_and_record_differ_and_write_readme_fixes_it(tmp_path, capsys):
