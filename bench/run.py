@@ -1,20 +1,28 @@
 """The bench harness: every impl, every workload, in one run, against micrograd.
 
     nox -s bench -- [--impl NAME]... [--workload NAME]... [--report PATH] [--quick]
-                    [--rs-wheel dist/rosettagrad_rs-*.whl]
+                    [--runs N] [--record] [--rs-wheel dist/rosettagrad_rs-*.whl]
 
 Each (impl, workload) runs in a fresh process (its runner, bench/README.md) with
-the language's default garbage collector on. A missing toolchain, a missing
-port or a failing runner becomes the row's `error`; no row is dropped.
+the language's default garbage collector on, except `micrograd-nogc` (micrograd
+with Python's cyclic GC off while each step is timed). A missing toolchain, a
+missing port or a failing runner becomes the row's `error`; no row is dropped.
+`--runs N` repeats the whole bench N times, interleaved (run 1 of every impl,
+then run 2, ...); a row is then the median of the runs' medians, and the report's
+"recorded.spread" gives each figure's lowest and highest run. `--record` also
+writes the report to bench/results/latest.json and regenerates README.md's
+bench table from it (bench/table.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -28,9 +36,11 @@ PY_RUNNER = str(ROOT / "bench/runners/python_runner.py")
 
 sys.path.insert(0, str(ROOT / "conformance"))
 import harness  # noqa: E402  (the one place that knows each port's toolchain and build)
+import table  # noqa: E402  (bench/table.py: README.md's bench table from a report)
 
 PORTS = harness.known_impls()
 RUST_BENCH = str(Path(PORTS["rust"].command[0]).with_name("rosettagrad-bench"))
+RECORD = ROOT / "bench/results/latest.json"
 
 WORKLOADS = ["moons", "chain", "wide", "memory"]
 TIMEOUT_S = 1800
@@ -51,6 +61,7 @@ def python_impl(name: str, port: str | None, module: str) -> Impl:
 
 IMPLS = {
     "micrograd": python_impl("micrograd", None, "micrograd"),
+    "micrograd-nogc": python_impl("micrograd-nogc", None, "micrograd"),
     "python": python_impl("python", "python", "rosettagrad"),
     "rust": Impl("rust", [RUST_BENCH], "rust"),
     "rust-py": python_impl("rust-py", "rust-py", "rosettagrad_rs"),
@@ -115,6 +126,7 @@ def row(impl: str, workload: str, **fields: Any) -> dict[str, Any]:
         "nodes",
         "ns_per_node",
         "ratio_vs_micrograd",
+        "ratio_vs_micrograd_nogc",
         "rss_mb_100",
         "rss_mb_1000",
         "error",
@@ -146,12 +158,76 @@ def measure(impl: Impl, workload: str, extra: list[str]) -> dict[str, Any]:
     )
 
 
+# Each ratio field and the impl it divides by.
+BASELINES = {"ratio_vs_micrograd": "micrograd", "ratio_vs_micrograd_nogc": "micrograd-nogc"}
+
+
 def add_ratios(results: list[dict[str, Any]]) -> None:
-    """ratio_vs_micrograd = micrograd's median / this impl's: above 1 is faster."""
-    base = {r["workload"]: r["median_s"] for r in results if r["impl"] == "micrograd"}
-    for r in results:
-        if r["median_s"] and base.get(r["workload"]):
-            r["ratio_vs_micrograd"] = base[r["workload"]] / r["median_s"]
+    """ratio_vs_X = X's median / this impl's, for both baselines: above 1 is faster."""
+    for field, baseline in BASELINES.items():
+        base = {r["workload"]: r["median_s"] for r in results if r["impl"] == baseline}
+        for r in results:
+            if r["median_s"] and base.get(r["workload"]):
+                r[field] = base[r["workload"]] / r["median_s"]
+
+
+SPREAD_FIELDS = ["median_s", *BASELINES]
+
+
+def combine(runs: list[list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One row per (impl, workload) from N runs of the same rows, and the spread.
+
+    A row's median_s is the median of the runs' medians (its ratios are computed
+    from those), min_s / max_s the extremes of every measured step, the RSS
+    figures the median of the runs'. An error in any run is the row's error.
+    spread[impl][workload][field] = [lowest, highest] over the runs, for median_s
+    and each ratio (every run's ratios against that run's own baselines).
+    """
+    for results in runs:
+        add_ratios(results)
+    combined: list[dict[str, Any]] = []
+    spread: dict[str, Any] = {}
+    for i, first in enumerate(runs[0]):
+        rows = [results[i] for results in runs]
+        impl, workload = first["impl"], first["workload"]
+        errors = [
+            f"run {n + 1} of {len(runs)}: {r['error']}" for n, r in enumerate(rows) if r["error"]
+        ]
+        if errors:
+            combined.append(
+                row(impl, workload, error=errors[0] if len(runs) > 1 else rows[0]["error"])
+            )
+            continue
+        if workload == "memory":
+            combined.append(
+                row(
+                    impl,
+                    workload,
+                    rss_mb_100=statistics.median(r["rss_mb_100"] for r in rows),
+                    rss_mb_1000=statistics.median(r["rss_mb_1000"] for r in rows),
+                )
+            )
+            continue
+        median = statistics.median(r["median_s"] for r in rows)
+        nodes = first["nodes"]
+        combined.append(
+            row(
+                impl,
+                workload,
+                median_s=median,
+                min_s=min(r["min_s"] for r in rows),
+                max_s=max(r["max_s"] for r in rows),
+                nodes=nodes,
+                ns_per_node=median / nodes * 1e9 if nodes else None,
+            )
+        )
+        spread.setdefault(impl, {})[workload] = {
+            field: [min(values), max(values)] if None not in values else None
+            for field in SPREAD_FIELDS
+            for values in [[r[field] for r in rows]]
+        }
+    add_ratios(combined)
+    return combined, spread
 
 
 def machine() -> dict[str, Any]:
@@ -171,21 +247,32 @@ def machine() -> dict[str, Any]:
     }
 
 
+def recorded(argv: list[str], start: datetime.datetime, loadavg: list[float]) -> dict[str, Any]:
+    """The "recorded" header of bench/results/latest.json (the README and site show it)."""
+    via_nox = os.environ.get("NOX_CURRENT_SESSION") == "bench"
+    command = ("nox -s bench -- " if via_nox else "python bench/run.py ") + shlex.join(argv)
+    return {
+        "date": start.strftime("%Y-%m-%dT%H:%MZ"),
+        "command": command,
+        "loadavg": [round(x, 2) for x in loadavg],
+    }
+
+
 def fmt(x: Any, spec: str, unit: str = "") -> str:
     return "-" if x is None else format(x, spec) + unit
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
     print(
-        f"{'workload':8} {'impl':12} {'median':>11} {'ns/node':>9} {'vs micrograd':>13} "
-        f"{'rss@100':>8} {'rss@1000':>9}  error"
+        f"{'workload':8} {'impl':14} {'median':>11} {'ns/node':>9} {'vs micrograd':>13} "
+        f"{'vs mg-nogc':>11} {'rss@100':>8} {'rss@1000':>9}  error"
     )
     for r in results:
-        ratio = "-" if r["ratio_vs_micrograd"] is None else f"{r['ratio_vs_micrograd']:.1f}x"
         print(
-            f"{r['workload']:8} {r['impl']:12} {fmt(r['median_s'], '10.5f', 's'):>11} "
-            f"{fmt(r['ns_per_node'], '9.1f')} {ratio:>13} {fmt(r['rss_mb_100'], '8.1f')} "
-            f"{fmt(r['rss_mb_1000'], '9.1f')}  {r['error'] or ''}"
+            f"{r['workload']:8} {r['impl']:14} {fmt(r['median_s'], '10.5f', 's'):>11} "
+            f"{fmt(r['ns_per_node'], '9.1f')} {fmt(r['ratio_vs_micrograd'], '12.2f', 'x'):>13} "
+            f"{fmt(r['ratio_vs_micrograd_nogc'], '10.2f', 'x'):>11} "
+            f"{fmt(r['rss_mb_100'], '8.1f')} {fmt(r['rss_mb_1000'], '9.1f')}  {r['error'] or ''}"
         )
 
 
@@ -199,12 +286,22 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="tiny sizes (a smoke test of the harness, not a measurement)",
     )
+    ap.add_argument("--runs", type=int, default=1, help="repeat the whole bench N times")
+    ap.add_argument(
+        "--record",
+        action="store_true",
+        help="also write bench/results/latest.json and regenerate README.md's bench table",
+    )
     ap.add_argument(
         "--rs-wheel",
         type=Path,
         help="install this rosettagrad_rs wheel (e.g. from dist/) for rust-py, rust-py-ops",
     )
     args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error(f"--runs must be at least 1, got {args.runs}")
+    if args.record and args.quick:
+        ap.error("--record keeps a real measurement: it cannot be combined with --quick")
     if args.rs_wheel:
         use_rs_wheel(args.rs_wheel)
     impls = [IMPLS[n] for n in (args.impl or list(IMPLS))]
@@ -213,20 +310,47 @@ def main(argv: list[str]) -> int:
         ["--repeat", "1", "--warmup", "0", "--size", "1000", "--steps", "3"] if args.quick else []
     )
 
-    results = []
+    start = datetime.datetime.now(datetime.timezone.utc)
+    loadavg = list(os.getloadavg())
     builds: dict[str, str | None] = {}
-    for impl in impls:
-        error = unavailable_reason(impl, builds)
-        for workload in workloads:
-            print(f"bench: {impl.name} {workload} ...", file=sys.stderr, flush=True)
-            results.append(
-                row(impl.name, workload, error=error) if error else measure(impl, workload, extra)
-            )
-    add_ratios(results)
-    report = {"machine": machine(), "results": results}
-    args.report.write_text(json.dumps(report, indent=2) + "\n")
+    errors = {impl.name: unavailable_reason(impl, builds) for impl in impls}
+    runs = []
+    for n in range(args.runs):
+        results = []
+        for impl in impls:
+            for workload in workloads:
+                print(
+                    f"bench: run {n + 1}/{args.runs}: {impl.name} {workload} ...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                error = errors[impl.name]
+                results.append(
+                    row(impl.name, workload, error=error)
+                    if error
+                    else measure(impl, workload, extra)
+                )
+        runs.append(results)
+    results, spread = combine(runs)
+    report = {
+        "machine": machine(),
+        "recorded": {
+            **recorded(argv, start, loadavg),
+            "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+            "runs": args.runs,
+            "spread": spread,
+        },
+        "results": results,
+    }
+    text = json.dumps(report, indent=2) + "\n"
+    args.report.write_text(text)
     print_table(results)
     print(f"report: {args.report}")
+    if args.record:
+        RECORD.parent.mkdir(parents=True, exist_ok=True)
+        RECORD.write_text(text)
+        table.write_readme(report)
+        print(f"recorded: {RECORD}, and {table.README}'s bench table")
     return 0
 
 

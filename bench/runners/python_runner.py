@@ -3,18 +3,22 @@
     python bench/runners/python_runner.py --impl python moons
 
 impls: `micrograd` (karpathy's micrograd 0.1.0, its own nn, parameters copied from
-the seeded reference init), `python` (rosettagrad), `rust-py` (the rosettagrad_rs
-wheel's MLP, losses and backward, driven from Python) and `rust-py-ops` (a
-micrograd-style MLP written in Python over rosettagrad_rs.Value, op by op).
+the seeded reference init), `micrograd-nogc` (the same with Python's cyclic garbage
+collector off while each measured step or run is timed, see `timed`), `python`
+(rosettagrad), `rust-py` (the rosettagrad_rs wheel's MLP, losses and backward, driven
+from Python) and `rust-py-ops` (a micrograd-style MLP written in Python over
+rosettagrad_rs.Value, op by op).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -75,7 +79,7 @@ def hinge_plus_l2(scores: list[Any], ys: list[float], params: list[Any]) -> Any:
 
 def make_model(impl: str) -> tuple[Any, Any]:
     """(model, loss function) for an impl; the loss takes (scores, ys, params)."""
-    if impl == "micrograd":
+    if impl.startswith("micrograd"):
         from micrograd import nn as mg_nn
 
         model = mg_nn.MLP(MODEL["nin"], MODEL["nouts"])
@@ -112,7 +116,31 @@ def counted_by(impl: str) -> str:
     """The impl whose graph is counted: rosettagrad_rs hands out a fresh Python object
     for each parent, so there is no identity to count by; its graph is the
     reference's by construction (SPEC §2), so the reference's is counted."""
-    return "python" if impl.startswith("rust-py") else impl
+    if impl.startswith("rust-py"):
+        return "python"
+    return "micrograd" if impl.startswith("micrograd") else impl
+
+
+def timed(work: Callable[[], Any], gc_off: bool) -> tuple[float, Any]:
+    """(seconds, result) of work(). With gc_off (impl `micrograd-nogc`) Python's cyclic
+    garbage collector is disabled exactly while the clock runs: a full gc.collect()
+    of the garbage of earlier steps, then gc.disable(), then the clock starts; the
+    clock stops, then gc.enable(). The collector's work is never timed."""
+    if gc_off:
+        gc.collect()
+        gc.disable()
+    t0 = time.perf_counter()
+    try:
+        result = work()
+    finally:
+        seconds = time.perf_counter() - t0
+        if gc_off:
+            gc.enable()
+    return seconds, result
+
+
+def gc_off(impl: str) -> bool:
+    return impl == "micrograd-nogc"
 
 
 def moons_steps(impl: str, moons: Path, steps: int, on_step: Any) -> None:
@@ -121,8 +149,8 @@ def moons_steps(impl: str, moons: Path, steps: int, on_step: Any) -> None:
     X, ys = data["X"], [float(y) for y in data["y"]]
     model, loss_fn = make_model(impl)
     params = model.parameters()
-    for k in range(steps):
-        t0 = time.perf_counter()
+
+    def step(k: int) -> Any:
         scores = [model(x) for x in X]
         loss = loss_fn(scores, ys, params)
         for p in params:
@@ -131,7 +159,11 @@ def moons_steps(impl: str, moons: Path, steps: int, on_step: Any) -> None:
         lr = 1.0 - 0.9 * k / 100
         for p in params:
             p.data = p.data - lr * p.grad
-        on_step(k, time.perf_counter() - t0, loss)
+        return loss
+
+    for k in range(steps):
+        seconds, loss = timed(lambda k=k: step(k), gc_off(impl))
+        on_step(k, seconds, loss)
 
 
 def moons_nodes(impl: str, moons: Path) -> int:
@@ -141,7 +173,8 @@ def moons_nodes(impl: str, moons: Path) -> int:
 
 
 def value_class(impl: str) -> type:
-    module = {"micrograd": "micrograd.engine", "python": "rosettagrad"}.get(impl, "rosettagrad_rs")
+    modules = {"micrograd": "micrograd.engine", "micrograd-nogc": "micrograd.engine"}
+    module = {**modules, "python": "rosettagrad"}.get(impl, "rosettagrad_rs")
     return importlib.import_module(module).Value
 
 
@@ -205,9 +238,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     value = value_class(args.impl)
     times = []
     for run in range(args.warmup + args.repeat):
-        t0 = time.perf_counter()
-        root = build(value, args.size)
-        elapsed = time.perf_counter() - t0
+        elapsed, root = timed(lambda: build(value, args.size), gc_off(args.impl))
         if run >= args.warmup:
             times.append(elapsed)
         del root

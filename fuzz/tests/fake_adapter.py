@@ -17,7 +17,7 @@ import os
 import sys
 
 import rosettagrad.conformance as adapter
-from rosettagrad.engine import Value
+from rosettagrad.engine import Value, _node
 
 
 def plant(bug: str) -> None:
@@ -26,7 +26,7 @@ def plant(bug: str) -> None:
         def relu(self: Value) -> Value:
             x = self.data
             out = x if x > 0 or x != x else 0.0
-            return Value(out, (self,), "relu", "", (1.0 if x >= 0 else 0.0,))
+            return _node(out, "relu", self, 1.0 if x >= 0 else 0.0)
 
         Value.relu = relu  # type: ignore[method-assign]
     elif bug == "sub-const":

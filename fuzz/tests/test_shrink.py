@@ -18,7 +18,7 @@ def relu_grad_one_at_zero():
 
     def relu(self: Value) -> Value:
         out = real(self)
-        out._local_grads = (1.0 if self.data >= 0 else 0.0,)
+        out._da = 1.0 if self.data >= 0 else 0.0
         return out
 
     Value.relu = relu  # type: ignore[method-assign]

@@ -5,6 +5,12 @@ with respect to each parent. backward() multiplies those by the upstream grad.
 Storing numbers instead of micrograd's `_backward` closures keeps the graph free
 of reference cycles, so CPython frees it by reference counting alone, without
 waiting for the cyclic garbage collector.
+
+Every op has at most two parents, so a node keeps them in two fields (`_a`,
+`_b`) beside their local derivatives (`_da`, `_db`), as the JavaScript port
+does, rather than in two tuples: CPython's cyclic collector still walks every
+live node now and then, cycles or not, and one object per node halves its walk.
+`_prev` and `_local_grads` give them back as tuples.
 """
 
 from __future__ import annotations
@@ -19,24 +25,33 @@ Number = int | float
 class Value:
     """A scalar in a computation graph: its data, its grad, and where it came from."""
 
-    __slots__ = ("_local_grads", "_op", "_prev", "data", "grad", "label")
+    __slots__ = ("_a", "_b", "_da", "_db", "_op", "data", "grad", "label")
 
-    def __init__(
-        self,
-        data: Number,
-        _children: tuple[Value, ...] = (),
-        _op: str = "",
-        label: str = "",
-        _local_grads: tuple[float, ...] = (),
-    ) -> None:
+    def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
             data = _as_float(data)
         self.data = data
         self.grad = 0.0
-        self._prev = _children  # ordered: gradients accumulate in this order
-        self._op = _op
         self.label = label
-        self._local_grads = _local_grads  # d self / d parent, one per parent
+        self._op = ""  # the op that made this Value; "" for a leaf
+        self._a: Value | None = None  # first parent (None for a leaf)
+        self._b: Value | None = None  # second parent (None for a leaf or a unary op)
+        self._da = 0.0  # d self / d _a
+        self._db = 0.0  # d self / d _b
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """The parents, in order: gradients accumulate in this order."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def _local_grads(self) -> tuple[float, ...]:
+        """d self / d parent, one per parent."""
+        if self._a is None:
+            return ()
+        return (self._da,) if self._b is None else (self._da, self._db)
 
     def __repr__(self) -> str:
         return f"Value(data={self.data}, grad={self.grad})"
@@ -45,45 +60,49 @@ class Value:
 
     # region: add
     def __add__(self, other: Value | Number) -> Value:
-        other = _operand(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return Value(self.data + other.data, (self, other), "+", "", (1.0, 1.0))
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _node(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     # endregion
 
     # region: sub
     def __sub__(self, other: Value | Number) -> Value:
-        other = _operand(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return Value(self.data - other.data, (self, other), "-", "", (1.0, -1.0))
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _node(self.data - other.data, "-", self, 1.0, other, -1.0)
 
     # endregion
 
     # region: mul
     def __mul__(self, other: Value | Number) -> Value:
-        other = _operand(other)
-        if other is NotImplemented:
-            return NotImplemented
-        return Value(self.data * other.data, (self, other), "*", "", (other.data, self.data))
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
+        return _node(self.data * other.data, "*", self, other.data, other, self.data)
 
     # endregion
 
     # region: div
     def __truediv__(self, other: Value | Number) -> Value:
-        other = _operand(other)
-        if other is NotImplemented:
-            return NotImplemented
+        if type(other) is not Value:
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         out = _div(self.data, other.data)
         # d(a/b)/db = -a/b² written as -out/b: no spurious overflow of b².
-        return Value(out, (self, other), "/", "", (_div(1.0, other.data), _div(-out, other.data)))
+        return _node(out, "/", self, _div(1.0, other.data), other, _div(-out, other.data))
 
     # endregion
 
     # region: neg
     def __neg__(self) -> Value:
-        return Value(-self.data, (self,), "neg", "", (-1.0,))
+        return _node(-self.data, "neg", self, -1.0)
 
     # endregion
 
@@ -95,7 +114,7 @@ class Value:
             return NotImplemented
         # d(x^k)/dx = k·x^(k-1), pinned to exactly 0 for k = 0 (even where x^-1 is inf).
         local = 0.0 if k == 0 else k * _pow(self.data, k - 1)
-        return Value(_pow(self.data, k), (self,), f"**{k}", "", (local,))
+        return _node(_pow(self.data, k), f"**{k}", self, local)
 
     # endregion
 
@@ -103,35 +122,35 @@ class Value:
     def relu(self) -> Value:
         x = self.data
         out = x if x > 0 or x != x else 0.0  # NaN passes through
-        return Value(out, (self,), "relu", "", (1.0 if x > 0 else 0.0,))
+        return _node(out, "relu", self, 1.0 if x > 0 else 0.0)
 
     # endregion
 
     # region: tanh
     def tanh(self) -> Value:
         t = math.tanh(self.data)
-        return Value(t, (self,), "tanh", "", (1.0 - t * t,))
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     # endregion
 
     # region: exp
     def exp(self) -> Value:
         e = _exp(self.data)
-        return Value(e, (self,), "exp", "", (e,))
+        return _node(e, "exp", self, e)
 
     # endregion
 
     # region: log
     def log(self) -> Value:
         x = self.data
-        return Value(_log(x), (self,), "log", "", (_div(1.0, x),))
+        return _node(_log(x), "log", self, _div(1.0, x))
 
     # endregion
 
     # region: sigmoid
     def sigmoid(self) -> Value:
         s = 1.0 / (1.0 + _exp(-self.data))
-        return Value(s, (self,), "sigmoid", "", (s * (1.0 - s),))
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     # endregion
 
@@ -139,31 +158,40 @@ class Value:
     def backward(self) -> None:
         """This call's gradients of self w.r.t. every node; leaves add them to their grads."""
         topo = self._topological_order()
-        leaf_grads_before = [(v, v.grad) for v in topo if not v._prev]
+        leaf_grads_before = [(v, v.grad) for v in topo if v._a is None]
         for v in topo:
             v.grad = 0.0
         self.grad = 1.0
         for v in reversed(topo):
-            for parent, local in zip(v._prev, v._local_grads):
-                parent.grad += local * v.grad  # chain rule: 0 * inf stays NaN
+            if v._a is not None:
+                v._a.grad += v._da * v.grad  # chain rule: 0 * inf stays NaN
+                if v._b is not None:
+                    v._b.grad += v._db * v.grad
         for v, before in leaf_grads_before:
             v.grad = before + v.grad
 
     def _topological_order(self) -> list[Value]:
-        """micrograd's build_topo with an explicit stack: parents before children."""
+        """micrograd's build_topo with an explicit stack: parents before children.
+
+        The top of the stack goes down to its first parent not yet visited, else to
+        its second, else it is done and joins the order. (`continue` rather than
+        `elif`: CPython 3.11 specializes a loop's attribute reads only once the
+        loop jumps back unconditionally, and this loop runs once per backward.)
+        """
         topo: list[Value] = []
         visited = {self}
-        stack = [(self, iter(self._prev))]
+        stack = [self]
         while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent not in visited:
-                    visited.add(parent)
-                    stack.append((parent, iter(parent._prev)))
-                    break
-            else:
-                stack.pop()
-                topo.append(node)
+            v = stack[-1]
+            if v._a is not None and v._a not in visited:
+                visited.add(v._a)
+                stack.append(v._a)
+                continue
+            if v._b is not None and v._b not in visited:
+                visited.add(v._b)
+                stack.append(v._b)
+                continue
+            topo.append(stack.pop())
         return topo
 
     # endregion
@@ -187,6 +215,26 @@ class Value:
 
     def __rpow__(self, base: Number) -> Value:
         raise TypeError("number ** Value is not supported: the exponent must be an int or float")
+
+
+def _node(
+    data: float, op: str, a: Value, da: float, b: Value | None = None, db: float = 0.0
+) -> Value:
+    """A new op node: its forward value, and its parents with their local derivatives.
+
+    `Value.__new__` makes the object without running `__init__`: an op's data is
+    a float already, so there is nothing to check, and each field is set once.
+    """
+    out = Value.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._op = op
+    out._a = a
+    out._da = da
+    out._b = b
+    out._db = db
+    return out
 
 
 def _as_float(x: object) -> float:
