@@ -800,8 +800,6 @@ REJECT_OPS = [
     reject("reject.op.add-string", "Value(2) + \"1\": a string operand.", op("add", "1"),
            "type", STR),
     reject("reject.op.sub-string", "Value(2) - \"1\".", op("sub", "1"), "type", STR),
-    reject("reject.op.mul-string", "Value(2) * \"ab\": no sequence repetition.",
-           op("mul", "ab"), "type", STR),
     reject("reject.op.div-string", "Value(2) / \"1\".", op("div", "1"), "type", STR),
     reject("reject.op.add-null", "Value(2) + null.", op("add", None), "type", NULL),
     reject("reject.op.mul-null", "Value(2) * null.", op("mul", None), "type", NULL),
