@@ -54,9 +54,7 @@ IMPLS = {
     "rust-py": python_impl("rust-py", "rust-py", "rosettagrad_rs"),
     "rust-py-ops": python_impl("rust-py-ops", "rust-py", "rosettagrad_rs"),
     "js": Impl("js", ["node", "bench/runners/bench.js"], "js"),
-    "julia": Impl(
-        "julia", ["julia", "--project=julia/conformance", "bench/runners/bench.jl"], "julia"
-    ),
+    "julia": Impl("julia", ["julia", "--startup-file=no", "bench/runners/bench.jl"], "julia"),
 }
 
 

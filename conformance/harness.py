@@ -541,15 +541,11 @@ def known_impls() -> dict[str, Impl]:
             ],
         ),
         "js": Impl("js", ["node", "js/conformance.js"], tool="node", present=["js/conformance.js"]),
-        "julia": Impl(
+        "julia": Impl(  # Base Julia only: no Pkg environment, nothing to build
             "julia",
-            ["julia", "--project=julia/conformance", "julia/conformance/adapter.jl"],
+            ["julia", "--startup-file=no", "julia/conformance/adapter.jl"],
             tool="julia",
             present=["julia/conformance/adapter.jl"],
-            build=[
-                "julia", "--project=julia/conformance", "-e",
-                'using Pkg; Pkg.develop(path="julia"); Pkg.instantiate()',
-            ],
         ),
     }  # fmt: skip
 

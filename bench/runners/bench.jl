@@ -1,16 +1,18 @@
 # The Julia bench runner (impl `julia`): measures one workload, prints one JSON line.
 #
-#   julia --project=julia/conformance bench/runners/bench.jl WORKLOAD [--moons PATH] [--warmup N] [--repeat N] [--size N] [--steps N]
+#   julia bench/runners/bench.jl WORKLOAD [--moons PATH] [--warmup N] [--repeat N] [--size N] [--steps N]
 #
 # Workloads and output are the protocol of bench/README.md; bench/run.py is the
-# harness. The julia/conformance environment holds JSON.jl and RosettaGrad
-# (Pkg.develop(path="julia"); Pkg.instantiate(), done by the harness's build step).
+# harness. Like the conformance adapter it needs nothing but a `julia` (>= 1.5):
+# the package is the repository's julia/ folder, put first on LOAD_PATH, and the
+# JSON reader and writer is julia/conformance/json.jl (Base only).
 # The warm-up steps also absorb Julia's compilation of the code they run.
 
-using JSON
-using RosettaGrad
-
 const ROOT = normpath(joinpath(@__DIR__, "..", ".."))
+pushfirst!(LOAD_PATH, joinpath(ROOT, "julia"))
+using RosettaGrad
+include(joinpath(ROOT, "julia", "conformance", "json.jl"))
+
 const WORKLOADS = ("moons", "chain", "wide", "memory")
 const L2 = 1e-4
 
@@ -66,7 +68,7 @@ mutable struct MoonsTrainer
 end
 
 function MoonsTrainer(path::AbstractString)
-    data = JSON.parse(read(path, String); dicttype=Dict{String,Any})
+    data = CaseJSON.parse(read(path, String))
     X = Vector{Float64}[Float64[Float64(v) for v in row] for row in data["X"]]
     y = Float64[Float64(v) for v in data["y"]]
     model = MLP(2, [16, 16, 1]; activation=:relu, seed=1337)
@@ -160,7 +162,7 @@ function main(args)
         end
         result = Dict{String,Any}("rss_mb_100" => rss100, "rss_mb_1000" => rss_mb())
     end
-    println(stdout, JSON.json(result))
+    println(stdout, CaseJSON.json(result))
     return 0
 end
 

@@ -1,18 +1,20 @@
 # The conformance adapter (protocol 1): evaluate cases, print JSON, judge nothing.
 #
-#     julia --project=julia/conformance julia/conformance/adapter.jl describe
-#     julia --project=julia/conformance julia/conformance/adapter.jl run IN.json
+#     julia julia/conformance/adapter.jl describe
+#     julia julia/conformance/adapter.jl run IN.json
 #
 # The harness strips the expectations, runs this, and compares (DESIGN §4). Only
 # RosettaGrad's exported API is used; this file mirrors the Python adapter,
 # python/src/rosettagrad/conformance.py, function by function.
 #
-# The environment (this folder's Project.toml: JSON.jl, and RosettaGrad developed
-# by path) is set up once with
-#     julia --project=julia/conformance -e 'using Pkg; Pkg.develop(path="julia"); Pkg.instantiate()'
+# It needs nothing but a `julia` (>= 1.5): no registry, no Pkg environment. The
+# package is this repository's julia/ folder, put first on LOAD_PATH, and the
+# JSON reader and writer is json.jl beside this file (Base only).
 
-using JSON
+const PACKAGE_DIR = normpath(joinpath(@__DIR__, ".."))
+pushfirst!(LOAD_PATH, PACKAGE_DIR)
 using RosettaGrad
+include(joinpath(@__DIR__, "json.jl"))
 
 const PROTOCOL = 1
 
@@ -207,21 +209,29 @@ function run_case(case)
     end
 end
 
+"""The `version = "..."` line of the package's Project.toml (`pkgversion` needs Julia 1.9)."""
+function package_version()
+    for line in eachline(joinpath(PACKAGE_DIR, "Project.toml"))
+        m = match(r"^version\s*=\s*\"([^\"]+)\"", line)
+        m === nothing || return String(m.captures[1])
+    end
+    return "unknown"
+end
+
 function describe()
-    version = pkgversion(RosettaGrad)  # from julia/Project.toml (Julia >= 1.9)
     return Dict{String,Any}(
         "protocol" => PROTOCOL,
         "implementation" => Dict{String,Any}(
             "name" => "julia",
             "language" => "julia",
-            "version" => version === nothing ? "unknown" : string(version),
+            "version" => package_version(),
         ),
         "features" => FEATURES,
     )
 end
 
 function run_cases(path::AbstractString)
-    doc = JSON.parse(read(path, String); dicttype=Dict{String,Any})
+    doc = CaseJSON.parse(read(path, String))
     protocol = get(doc, "protocol", nothing)
     protocol == PROTOCOL ||
         error("unsupported protocol $(repr(protocol)): this adapter speaks $PROTOCOL")
@@ -234,10 +244,10 @@ function main(args)
     elseif length(args) == 2 && args[1] == "run"
         out = run_cases(args[2])
     else
-        println(stderr, "usage: julia --project=julia/conformance julia/conformance/adapter.jl describe | run IN.json")
+        println(stderr, "usage: julia julia/conformance/adapter.jl describe | run IN.json")
         return 2
     end
-    print(stdout, JSON.json(out))
+    print(stdout, CaseJSON.json(out))
     println(stdout)
     return 0
 end

@@ -4,6 +4,9 @@
 # with respect to each parent. backward!() multiplies those by the upstream grad.
 # Storing numbers instead of micrograd's `_backward` closures keeps every node a
 # plain record of concrete fields: nothing to compile per node, nothing hidden.
+# An op has at most two parents, so a node holds them in two fields (`_a`, `_b`)
+# with their two local derivatives (`_da`, `_db`): one allocation per node, no
+# arrays. `_prev` still answers the parents in order, as micrograd's does.
 
 # region: Value
 
@@ -16,19 +19,47 @@ A scalar in a computation graph: its `data`, its `grad`, and where it came from
 mutable struct Value
     data::Float64
     grad::Float64
-    _prev::Vector{Value}          # ordered: gradients accumulate in this order
+    _a::Union{Value,Nothing}  # the first parent, `nothing` for a leaf
+    _b::Union{Value,Nothing}  # the second parent, `nothing` for a leaf or a unary op
+    _da::Float64              # d self / d _a
+    _db::Float64              # d self / d _b
     _op::String
     label::String
-    _local_grads::Vector{Float64} # d self / d parent, one per parent
+    _mark::UInt               # the last topological walk that reached this node
 end
 
 # A leaf from any real number (Int, Float64, Bool, Rational, π, ...).
 Value(data::Real; label::AbstractString="") =
-    Value(Float64(data), 0.0, Value[], "", String(label), Float64[])
+    Value(Float64(data), 0.0, nothing, nothing, 0.0, 0.0, "", String(label), 0)
 
 # A node made by an op: its value, its parents and their local derivatives.
-_node(data::Float64, prev::Vector{Value}, op::String, local_grads::Vector{Float64}) =
-    Value(data, 0.0, prev, op, "", local_grads)
+_node(data::Float64, op::String, a::Value, da::Float64) =
+    Value(data, 0.0, a, nothing, da, 0.0, op, "", 0)
+_node(data::Float64, op::String, a::Value, da::Float64, b::Value, db::Float64) =
+    Value(data, 0.0, a, b, da, db, op, "", 0)
+
+# `v._prev` (the parents in order) and `v._local_grads` (d v / d parent, in the
+# same order): the node's fields read as micrograd's lists.
+function Base.getproperty(v::Value, name::Symbol)
+    name === :_prev && return _parents(v)
+    name === :_local_grads && return _local_derivatives(v)
+    return getfield(v, name)
+end
+
+Base.propertynames(v::Value, private::Bool=false) =
+    private ? (fieldnames(Value)..., :_prev, :_local_grads) : (:data, :grad, :label)
+
+function _parents(v::Value)
+    a, b = getfield(v, :_a), getfield(v, :_b)
+    a === nothing && return Value[]
+    return b === nothing ? Value[a] : Value[a, b]
+end
+
+function _local_derivatives(v::Value)
+    a, b = getfield(v, :_a), getfield(v, :_b)
+    a === nothing && return Float64[]
+    return b === nothing ? Float64[v._da] : Float64[v._da, v._db]
+end
 
 # The default show would print the parents, and theirs, all the way down.
 Base.show(io::IO, v::Value) = print(io, "Value(data=", v.data, ", grad=", v.grad, ")")
@@ -36,17 +67,17 @@ Base.show(io::IO, v::Value) = print(io, "Value(data=", v.data, ", grad=", v.grad
 # endregion
 
 # region: add
-Base.:+(a::Value, b::Value) = _node(a.data + b.data, Value[a, b], "+", [1.0, 1.0])
+Base.:+(a::Value, b::Value) = _node(a.data + b.data, "+", a, 1.0, b, 1.0)
 
 # endregion
 
 # region: sub
-Base.:-(a::Value, b::Value) = _node(a.data - b.data, Value[a, b], "-", [1.0, -1.0])
+Base.:-(a::Value, b::Value) = _node(a.data - b.data, "-", a, 1.0, b, -1.0)
 
 # endregion
 
 # region: mul
-Base.:*(a::Value, b::Value) = _node(a.data * b.data, Value[a, b], "*", [b.data, a.data])
+Base.:*(a::Value, b::Value) = _node(a.data * b.data, "*", a, b.data, b, a.data)
 
 # endregion
 
@@ -54,13 +85,13 @@ Base.:*(a::Value, b::Value) = _node(a.data * b.data, Value[a, b], "*", [b.data, 
 function Base.:/(a::Value, b::Value)
     out = a.data / b.data  # IEEE: x/0 is ±Inf, 0/0 is NaN, no exception
     # d(a/b)/db = -a/b² written as -out/b: no spurious overflow of b².
-    return _node(out, Value[a, b], "/", [1.0 / b.data, -out / b.data])
+    return _node(out, "/", a, 1.0 / b.data, b, -out / b.data)
 end
 
 # endregion
 
 # region: neg
-Base.:-(a::Value) = _node(-a.data, Value[a], "neg", [-1.0])
+Base.:-(a::Value) = _node(-a.data, "neg", a, -1.0)
 
 # endregion
 
@@ -69,7 +100,7 @@ function Base.:^(x::Value, k::Real)
     kf = Float64(k)
     # d(x^k)/dx = k·x^(k-1), pinned to exactly 0 for k = 0 (even where x^-1 is Inf).
     d = kf == 0.0 ? 0.0 : kf * _pow(x.data, kf - 1.0)
-    return _node(_pow(x.data, kf), Value[x], "**$k", [d])
+    return _node(_pow(x.data, kf), "**$k", x, d)
 end
 
 # `x^2` and `x^-1` are lowered to literal_pow, whose generic method turns x^-n
@@ -87,7 +118,7 @@ Base.:^(::Real, ::Value) =
 function relu(x::Value)
     v = x.data
     out = (v > 0 || isnan(v)) ? v : 0.0  # NaN passes through
-    return _node(out, Value[x], "relu", [v > 0 ? 1.0 : 0.0])
+    return _node(out, "relu", x, v > 0 ? 1.0 : 0.0)
 end
 
 # endregion
@@ -95,7 +126,7 @@ end
 # region: tanh
 function Base.tanh(x::Value)
     t = tanh(x.data)
-    return _node(t, Value[x], "tanh", [1.0 - t * t])
+    return _node(t, "tanh", x, 1.0 - t * t)
 end
 
 # endregion
@@ -103,7 +134,7 @@ end
 # region: exp
 function Base.exp(x::Value)
     e = exp(x.data)  # exp(1000.0) is Inf in Julia, no exception
-    return _node(e, Value[x], "exp", [e])
+    return _node(e, "exp", x, e)
 end
 
 # endregion
@@ -111,7 +142,7 @@ end
 # region: log
 function Base.log(x::Value)
     v = x.data
-    return _node(_log(v), Value[x], "log", [1.0 / v])
+    return _node(_log(v), "log", x, 1.0 / v)
 end
 
 # endregion
@@ -119,7 +150,7 @@ end
 # region: sigmoid
 function sigmoid(x::Value)
     s = 1.0 / (1.0 + exp(-x.data))
-    return _node(s, Value[x], "sigmoid", [s * (1.0 - s)])
+    return _node(s, "sigmoid", x, s * (1.0 - s))
 end
 
 # endregion
@@ -135,21 +166,20 @@ function backward!(root::Value)
     leaves = Value[]
     leaf_grads_before = Float64[]
     for v in topo
-        if isempty(v._prev)
+        if v._a === nothing
             push!(leaves, v)
             push!(leaf_grads_before, v.grad)
         end
-    end
-    for v in topo
         v.grad = 0.0
     end
     root.grad = 1.0
     for i in length(topo):-1:1
         v = topo[i]
-        for j in eachindex(v._prev)
-            parent = v._prev[j]
-            parent.grad += v._local_grads[j] * v.grad  # chain rule: 0 * Inf stays NaN
-        end
+        a = v._a
+        a === nothing && continue
+        a.grad += v._da * v.grad  # chain rule: 0 * Inf stays NaN
+        b = v._b
+        b === nothing || (b.grad += v._db * v.grad)
     end
     for i in eachindex(leaves)
         leaves[i].grad = leaf_grads_before[i] + leaves[i].grad
@@ -157,35 +187,42 @@ function backward!(root::Value)
     return nothing
 end
 
+# Each walk marks the nodes it reaches with a number no earlier walk used.
+const _WALKS = Threads.Atomic{UInt}(0)
+
 # micrograd's build_topo with an explicit stack: parents before children.
-# Each stack entry is a node and the index of the next parent to look at.
+# `tried[i]` counts how many parents of `stack[i]` the walk has looked at.
 function _topological_order(root::Value)
+    mark = Threads.atomic_add!(_WALKS, UInt(1)) + UInt(1)
     topo = Value[]
-    visited = IdDict{Value,Bool}()
-    visited[root] = true
-    nodes = Value[root]
-    next_parent = Int[1]
-    while !isempty(nodes)
-        node = nodes[end]
-        i = next_parent[end]
-        descended = false
-        while i <= length(node._prev)
-            parent = node._prev[i]
-            i += 1
-            if !haskey(visited, parent)
-                visited[parent] = true
-                next_parent[end] = i
-                push!(nodes, parent)
-                push!(next_parent, 1)
-                descended = true
-                break
+    stack = Value[root]
+    tried = UInt8[0]
+    root._mark = mark
+    while !isempty(stack)
+        v = stack[end]
+        if tried[end] == 0
+            tried[end] = 1
+            a = v._a
+            if a !== nothing && a._mark != mark
+                a._mark = mark
+                push!(stack, a)
+                push!(tried, 0)
+                continue
             end
         end
-        if !descended
-            pop!(nodes)
-            pop!(next_parent)
-            push!(topo, node)
+        if tried[end] == 1
+            tried[end] = 2
+            b = v._b
+            if b !== nothing && b._mark != mark
+                b._mark = mark
+                push!(stack, b)
+                push!(tried, 0)
+                continue
+            end
         end
+        pop!(stack)
+        pop!(tried)
+        push!(topo, v)
     end
     return topo
 end
