@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use rosettagrad::{self as rg, Activation, Adam, Layer, Module, Neuron, Scalar, SplitMix64, Value, MLP, SGD};
+use rosettagrad::{
+    self as rg, Activation, Adam, Layer, Module, Neuron, Scalar, SplitMix64, Value, MLP, SGD,
+};
 use serde_json::{json, Map, Value as Json};
 
 const PROTOCOL: u64 = 1;
@@ -410,7 +412,9 @@ fn kind_of(x: &Json) -> String {
         Json::String(s) => format!("string {s:?}"),
         Json::Array(_) => "list (a `Vec`)".into(),
         Json::Object(o) if o.contains_key("$value") => "Value".into(),
-        Json::Object(o) if o.contains_key("$num") => format!("floating-point number `{}`", o["$num"]),
+        Json::Object(o) if o.contains_key("$num") => {
+            format!("floating-point number `{}`", o["$num"])
+        }
         Json::Object(o) if o.contains_key("$int") => format!("integer `{}`", o["$int"]),
         Json::Object(_) => "object (a map)".into(),
     }
@@ -424,13 +428,15 @@ fn compile_error<T>(param: &str, expected: &str, x: &Json) -> Call<T> {
 }
 
 fn tagged<'a>(x: &'a Json, tag: &str) -> Option<&'a Json> {
-    x.as_object().filter(|o| o.len() == 1).and_then(|o| o.get(tag))
+    x.as_object()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.get(tag))
 }
 
 fn arg_f64(param: &str, x: &Json) -> Call<f64> {
     match (x, tagged(x, "$num")) {
         (Json::Number(n), _) => Ok(n.as_f64().unwrap_or(f64::NAN)),
-        (_, Some(special)) => number(special).map_err(|e| Refused::CompileTime(e)),
+        (_, Some(special)) => number(special).map_err(Refused::CompileTime),
         _ => compile_error(param, "f64", x),
     }
 }
@@ -481,7 +487,11 @@ fn arg_list<T>(param: &str, x: &Json, each: impl Fn(&str, &Json) -> Call<T>) -> 
 
 fn arg_activation(call: &Json, key: &str) -> Call<Activation> {
     match call.get(key) {
-        None => Ok(if key == "output_activation" { Activation::Linear } else { Activation::Tanh }),
+        None => Ok(if key == "output_activation" {
+            Activation::Linear
+        } else {
+            Activation::Tanh
+        }),
         Some(Json::String(s)) => s.parse().map_err(Refused::Error),
         Some(x) => compile_error(key, "Activation (or a &str to parse)", x),
     }
@@ -549,16 +559,18 @@ fn reject_call(call: &Json) -> Call<()> {
             };
         }
         "neuron" | "layer" | "mlp" => reject_module(call, None)?,
-        "call" => {
-            reject_module(arg(call, "module")?, Some(arg(call, "input")?))?
-        }
+        "call" => reject_module(arg(call, "module")?, Some(arg(call, "input")?))?,
         "sgd" => {
             let (lr, m, wd) = (f("lr")?, opt("momentum", 0.0)?, opt("weight_decay", 0.0)?);
             SGD::with_options(params()?, lr, m, wd).map_err(Refused::Error)?;
         }
         "adam" => {
             let betas = (opt("beta1", 0.9)?, opt("beta2", 0.999)?);
-            let (lr, eps, wd) = (opt("lr", 1e-3)?, opt("eps", 1e-8)?, opt("weight_decay", 0.0)?);
+            let (lr, eps, wd) = (
+                opt("lr", 1e-3)?,
+                opt("eps", 1e-8)?,
+                opt("weight_decay", 0.0)?,
+            );
             Adam::with_options(params()?, lr, betas, eps, wd).map_err(Refused::Error)?;
         }
         "loss" => {

@@ -14,7 +14,7 @@
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use rosettagrad as rg;
 use rosettagrad::{Module as _, Scalar};
@@ -350,6 +350,12 @@ fn check_size(name: &str, n: &Bound<'_, PyAny>) -> PyResult<usize> {
 }
 
 fn check_activation(a: &Bound<'_, PyAny>) -> PyResult<rg::Activation> {
+    if a.cast::<PyString>().is_err() {
+        let got = type_name(a);
+        return Err(PyTypeError::new_err(format!(
+            "activation must be a str, got {got}"
+        )));
+    }
     let parsed = a
         .extract::<String>()
         .ok()
@@ -424,6 +430,12 @@ fn draw(rng: Option<&Bound<'_, PyAny>>, count: usize) -> PyResult<Drawn> {
 }
 
 fn inputs(x: &Bound<'_, PyAny>) -> PyResult<Vec<Scalar>> {
+    if x.cast::<PyDict>().is_ok() {
+        let got = type_name(x);
+        return Err(PyTypeError::new_err(format!(
+            "inputs must be a list of numbers or Values, got {got}"
+        )));
+    }
     let mut out = Vec::new();
     for item in x.try_iter()? {
         out.push(scalar(&item?, "inputs")?);

@@ -520,7 +520,10 @@ mod tests {
     fn a_model_too_large_is_refused_before_it_is_built_naming_the_count() {
         let (t, l) = (Activation::Tanh, Activation::Linear);
         let err = MLP::with_options(1_000_000, &[1_000_000], t, l, Some(1)).unwrap_err();
-        assert!(err.to_string().contains("1000001000000 parameters"), "{err}");
+        assert!(
+            err.to_string().contains("1000001000000 parameters"),
+            "{err}"
+        );
         let err = MLP::with_options(1 << 16, &[1 << 16], t, l, None).unwrap_err();
         assert!(err.to_string().contains("4295032832"), "{err}");
         let err = Layer::try_new(1_000_000, 1_000_000, t, &mut SplitMix64::new(1)).unwrap_err();
