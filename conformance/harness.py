@@ -476,7 +476,9 @@ def compare_reject(expected: dict, actual: dict, language: str | None) -> list[d
     if raised is None:
         return [mismatch("error", want, f"no error: the call was accepted ({message})")]
     if table is None:
-        return [mismatch("error", want, f"{raised}: no error-class table for language {language!r}")]
+        return [
+            mismatch("error", want, f"{raised}: no error-class table for language {language!r}")
+        ]
     if raised not in table[want]:
         allowed_names = " or ".join(table[want])
         return [mismatch("error", f"{want} ({allowed_names})", f"{raised}: {message}")]

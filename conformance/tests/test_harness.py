@@ -474,7 +474,9 @@ def reject_run(run, tmp_path, actual, language="python"):
         ("rust", "compile-time", "does not compile: input: expected `&[_]`, found null"),
     ],
 )
-def test_a_reject_case_passes_with_the_class_of_its_language(tmp_path, run, language, raised, message):
+def test_a_reject_case_passes_with_the_class_of_its_language(
+    tmp_path, run, language, raised, message
+):
     r = reject_run(run, tmp_path, {"raised": raised, "message": message}, language)
     assert r.statuses() == {"t.reject-null": "pass"}, r.out
     assert r.code == 0
@@ -535,7 +537,9 @@ def test_reject_lint_derives_features_and_checks_the_module(tmp_path, run):
     )
     needed = harness.lint_reject(memory, [])
     assert needed == {"reject", "reject.module", "reject.seed", "reject.memory"}
-    big = case(REJECT, call={**REJECT["call"], "module": {"api": "mlp", "nin": 10**6, "nouts": [1]}})
+    big = case(
+        REJECT, call={**REJECT["call"], "module": {"api": "mlp", "nin": 10**6, "nouts": [1]}}
+    )
     found: list = []
     harness.lint_reject(big, found)
     assert found and found[0][0] == "call.module"
