@@ -242,7 +242,7 @@ def reject_call(eng: ModuleType, call: Json) -> Callable[[], Any]:
         return lambda: eng.Value(args["data"])
     if api == "op":
         left, b = eng.Value(2.0), args["operand"]
-        return lambda: (BINARY[args["op"]](left, b) if args["op"] != "pow" else left**b)
+        return lambda: BINARY[args["op"]](left, b) if args["op"] != "pow" else left**b
     if api in ("neuron", "layer", "mlp"):
         sizes = [args.pop(k) for k in ("nin", "nout", "nouts") if k in args]
         cls = {"neuron": eng.Neuron, "layer": eng.Layer, "mlp": eng.MLP}[api]
