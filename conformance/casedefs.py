@@ -751,6 +751,286 @@ INIT = [
          act="sigmoid", out_act="tanh"),
 ]  # fmt: skip
 
+# ---------------------------------------------------------------- reject
+#
+# A call that must fail: `call` says what is called with which arguments (SPEC §4.5),
+# `error` the class of error and `words` what its message must contain (a string, or a
+# list of alternatives of which one must appear, ignoring case). These are the goldens,
+# written by hand from SPEC §2 and §4.5; the generator runs each call through the Python
+# reference and fails unless it raises that class with those words.
+
+# How each language names the JSON kinds when it says what it got.
+STR = "str"  # Python str, JavaScript string, Julia String, Rust &str / string
+NULL = ["none", "null", "nothing"]  # NoneType, null, Nothing
+BOOL = "bool"  # bool, boolean, Bool
+LIST = ["list", "array", "vector", "vec"]
+DICT = ["dict", "object", "map"]
+INT = ["int", "number"]  # Python int, Julia Int64, JavaScript / Rust: a number
+FLOAT = ["float", "number", "f64"]  # Python float, Julia Float64, JavaScript number
+NOT_INTEGER = ["float", "2.5"]  # 2.5 where an integer is needed: float, Float64, "got 2.5"
+
+
+def V(x: float) -> dict:
+    """A Value argument."""
+    return {"$value": x}
+
+
+def reject(id: str, description: str, call: dict, error: str, *words: Any) -> dict:
+    return {
+        "case": {"id": id, "kind": "reject", "description": description, "call": call},
+        "reject": {"error": error, "words": list(words)},
+    }
+
+
+def op(o: str, operand: Any) -> dict:
+    return {"api": "op", "op": o, "operand": operand}
+
+
+def mlp_call(nin: Any, nouts: Any, **kw: Any) -> dict:
+    return {"api": "mlp", "nin": nin, "nouts": nouts, **kw}
+
+
+def model_call(module: dict, x: Any) -> dict:
+    return {"api": "call", "module": module, "input": x}
+
+
+# fmt: off
+M21 = {"api": "mlp", "nin": 2, "nouts": [1]}
+PARAMS = [V(0.5), V(-0.5)]
+REJECT_VALUES = [
+    reject("reject.value.string", "Value(\"2\"): a string is not a number, even one "
+           "that reads as one.",
+           {"api": "value", "data": "2"}, "type", STR),
+    reject("reject.value.null", "Value(None / null / nothing).", {"api": "value", "data": None},
+           "type", NULL),
+    reject("reject.value.list", "Value([1.0]): a list is not a number.",
+           {"api": "value", "data": [1.0]}, "type", LIST),
+    reject("reject.value.object", "Value({}): an object is not a number.",
+           {"api": "value", "data": {}}, "type", DICT),
+    reject("reject.value.value", "Value(Value(2)): a Value does not wrap another Value.",
+           {"api": "value", "data": V(2.0)}, "type", "value"),
+]
+REJECT_OPS = [
+    reject("reject.op.add-string", "Value(2) + \"1\": a string operand.", op("add", "1"),
+           "type", STR),
+    reject("reject.op.sub-string", "Value(2) - \"1\": a type error naming str.",
+           op("sub", "1"), "type", STR),
+    reject("reject.op.div-string", "Value(2) / \"1\": a type error naming str.",
+           op("div", "1"), "type", STR),
+    reject("reject.op.add-null", "Value(2) + null: a type error naming null.",
+           op("add", None), "type", NULL),
+    reject("reject.op.mul-null", "Value(2) * null: a type error naming null.",
+           op("mul", None), "type", NULL),
+    reject("reject.op.add-list", "Value(2) + [1]: no broadcasting over lists.",
+           op("add", [1.0]), "type", LIST),
+    reject("reject.op.mul-object", "Value(2) * {}: a type error naming the object.",
+           op("mul", {}), "type", DICT),
+    reject("reject.op.pow-value", "Value(2) ** Value(3): SPEC §2.1, the exponent is a plain "
+           "number, a Value exponent is a type error.", op("pow", V(3.0)), "type", "value"),
+    reject("reject.op.pow-string", "Value(2) ** \"2\": the exponent is a number.",
+           op("pow", "2"), "type", STR),
+    reject("reject.op.pow-null", "Value(2) ** null: the exponent is a number.",
+           op("pow", None), "type", NULL),
+    reject("reject.op.pow-list", "Value(2) ** [2]: one exponent, not a list.",
+           op("pow", [2.0]), "type", LIST),
+]
+REJECT_MODULES = [
+    reject("reject.neuron.nin-zero", "Neuron(0): a neuron needs at least one input.",
+           {"api": "neuron", "nin": 0}, "value", "nin", "0"),
+    reject("reject.neuron.nin-negative", "Neuron(-1): a negative size.",
+           {"api": "neuron", "nin": -1},
+           "value", "-1"),
+    reject("reject.neuron.nin-float", "Neuron(2.5): sizes are integers.",
+           {"api": "neuron", "nin": 2.5}, "type", NOT_INTEGER),
+    reject("reject.neuron.nin-string", "Neuron(\"2\"): a size is an integer, not a string.",
+           {"api": "neuron", "nin": "2"},
+           "type", STR),
+    reject("reject.neuron.nin-null", "Neuron(null): a size is required.",
+           {"api": "neuron", "nin": None},
+           "type", NULL),
+    reject("reject.neuron.nin-bool", "Neuron(true): a bool is not a size, though some "
+           "languages count it as an integer.", {"api": "neuron", "nin": True}, "type", BOOL),
+    reject("reject.neuron.activation-unknown", "Neuron(2, \"bogus\"): activations are tanh, "
+           "relu, sigmoid, linear; the message names the bad one.",
+           {"api": "neuron", "nin": 2, "activation": "bogus"}, "value", "bogus"),
+    reject("reject.neuron.activation-number", "Neuron(2, 1): an activation is a name.",
+           {"api": "neuron", "nin": 2, "activation": 1}, "type", INT),
+    reject("reject.neuron.activation-null", "Neuron(2, null): an activation is a name.",
+           {"api": "neuron", "nin": 2, "activation": None}, "type", NULL),
+    reject("reject.layer.nout-zero", "Layer(2, 0): a layer needs at least one neuron.",
+           {"api": "layer", "nin": 2, "nout": 0}, "value", "nout", "0"),
+    reject("reject.layer.nout-negative", "Layer(2, -3): a negative number of neurons.",
+           {"api": "layer", "nin": 2, "nout": -3},
+           "value", "-3"),
+    reject("reject.layer.nin-zero", "Layer(0, 2): neurons need at least one input.",
+           {"api": "layer", "nin": 0, "nout": 2},
+           "value", "nin", "0"),
+    reject("reject.layer.nout-string", "Layer(2, \"2\"): a size is an integer, not a string.",
+           {"api": "layer", "nin": 2, "nout": "2"}, "type", STR),
+    reject("reject.layer.activation-case", "Layer(2, 2, \"Tanh\"): names are lower case.",
+           {"api": "layer", "nin": 2, "nout": 2, "activation": "Tanh"}, "value", "Tanh"),
+    reject("reject.mlp.nouts-empty", "MLP(2, []): at least one layer.", mlp_call(2, []),
+           "value", "empty"),
+    reject("reject.mlp.nout-zero", "MLP(2, [2, 0]): every layer needs a neuron.",
+           mlp_call(2, [2, 0]), "value", "nout", "0"),
+    reject("reject.mlp.nout-negative", "MLP(2, [2, -1]): a negative layer size.",
+           mlp_call(2, [2, -1]), "value", "-1"),
+    reject("reject.mlp.nin-zero", "MLP(0, [1]): the model needs at least one input.",
+           mlp_call(0, [1]), "value", "nin", "0"),
+    reject("reject.mlp.nouts-number", "MLP(2, 3): the layer sizes are a list, even for one "
+           "layer.", mlp_call(2, 3), "type", INT),
+    reject("reject.mlp.nouts-string", "MLP(2, \"12\"): a string is not a list of sizes.",
+           mlp_call(2, "12"), "type", STR),
+    reject("reject.mlp.nouts-null", "MLP(2, null): the layer sizes are a list.",
+           mlp_call(2, None), "type", NULL),
+    reject("reject.mlp.nout-float", "MLP(2, [2.5]): layer sizes are integers.",
+           mlp_call(2, [2.5]), "type", NOT_INTEGER),
+    reject("reject.mlp.nout-null", "MLP(2, [null]): layer sizes are integers.",
+           mlp_call(2, [None]), "type", NULL),
+    reject("reject.mlp.nout-bool", "MLP(2, [true]): a bool is not a layer size.",
+           mlp_call(2, [True]), "type", BOOL),
+    reject("reject.mlp.activation-unknown", "MLP(2, [3, 1], activation=\"gelu\").",
+           mlp_call(2, [3, 1], activation="gelu"), "value", "gelu"),
+    reject("reject.mlp.output-activation-unknown", "MLP(2, [1], output_activation=\"softmax\").",
+           mlp_call(2, [1], output_activation="softmax"), "value", "softmax"),
+    reject("reject.mlp.unused-activation-unknown", "MLP(2, [1], activation=\"gelu\"): no hidden "
+           "layer uses it, but a typo is still a typo.", mlp_call(2, [1], activation="gelu"),
+           "value", "gelu"),
+    reject("reject.mlp.activation-list", "MLP(2, [1], output_activation=[\"tanh\"]).",
+           mlp_call(2, [1], output_activation=["tanh"]), "type", LIST),
+]
+REJECT_SEEDS = [
+    reject("reject.seed.negative", "MLP(2, [1], seed=-1): seeds are 0 .. 2^64 - 1.",
+           mlp_call(2, [1], seed=-1), "value", "seed", "-1"),
+    reject("reject.seed.2-pow-64", "MLP(2, [1], seed=2^64): one past the largest seed.",
+           mlp_call(2, [1], seed={"$int": str(2**64)}), "value", "seed", str(2**64)),
+    reject("reject.seed.2-pow-65", "MLP(2, [1], seed=2^65).",
+           mlp_call(2, [1], seed={"$int": str(2**65)}), "value", "seed"),
+    reject("reject.seed.float", "MLP(2, [1], seed=2.5): a seed is an integer.",
+           mlp_call(2, [1], seed=2.5), "type", NOT_INTEGER),
+    reject("reject.seed.nan", "MLP(2, [1], seed=NaN).", mlp_call(2, [1], seed={"$num": "nan"}),
+           "type", ["float", "nan"]),
+    reject("reject.seed.string", "MLP(2, [1], seed=\"1\"): seeds travel as strings in case "
+           "files, but the API takes integers.", mlp_call(2, [1], seed="1"), "type", STR),
+    reject("reject.seed.bool", "MLP(2, [1], seed=true).", mlp_call(2, [1], seed=True),
+           "type", BOOL),
+]
+REJECT_CALLS = [
+    reject("reject.call.mlp-null", "MLP(2, [1])(None): the message names what it got (it "
+           "used to say \"object of type 'NoneType' has no len()\").", model_call(M21, None),
+           "type", NULL),
+    reject("reject.call.mlp-strings", "MLP(2, [1])([\"a\", \"b\"]): inputs are numbers or "
+           "Values (it used to say \"can't multiply sequence by non-int of type 'Value'\").",
+           model_call(M21, ["a", "b"]), "type", STR),
+    reject("reject.call.mlp-string", "MLP(2, [1])(\"ab\"): a string of length 2 is not two "
+           "inputs.", model_call(M21, "ab"), "type", STR),
+    reject("reject.call.mlp-number", "MLP(2, [1])(3.0): one number is not a list.",
+           model_call(M21, 3.0), "type", FLOAT),
+    reject("reject.call.mlp-object", "MLP(2, [1])({\"x\": 1}).", model_call(M21, {"x": 1.0}),
+           "type", DICT),
+    reject("reject.call.mlp-null-element", "MLP(2, [1])([1, null]).",
+           model_call(M21, [1.0, None]), "type", NULL),
+    reject("reject.call.mlp-nested", "MLP(2, [1])([[1], [2]]): rows are not flattened.",
+           model_call(M21, [[1.0], [2.0]]), "type", LIST),
+    reject("reject.call.mlp-value-and-string", "MLP(2, [1])([Value(1), \"a\"]).",
+           model_call(M21, [V(1.0), "a"]), "type", STR),
+    reject("reject.call.mlp-too-few", "MLP(2, [1])([1]): the message names both lengths.",
+           model_call(M21, [1.0]), "value", "2", "1"),
+    reject("reject.call.mlp-too-many", "MLP(2, [1])([1, 2, 3]).", model_call(M21, [1.0, 2.0, 3.0]),
+           "value", "2", "3"),
+    reject("reject.call.mlp-empty", "MLP(2, [1])([]): no inputs; names 2 and 0.",
+           model_call(M21, []), "value", "2", "0"),
+    reject("reject.call.mlp-deep-too-few", "MLP(3, [4, 4, 1])([1, 2]): checked before the "
+           "first layer.", model_call(mlp_call(3, [4, 4, 1]), [1.0, 2.0]), "value", "3", "2"),
+    reject("reject.call.neuron-too-few", "Neuron(3)([1, 2]): names both lengths.",
+           model_call({"api": "neuron", "nin": 3}, [1.0, 2.0]), "value", "3", "2"),
+    reject("reject.call.neuron-null", "Neuron(3)(null): names what it got.",
+           model_call({"api": "neuron", "nin": 3}, None), "type", NULL),
+    reject("reject.call.neuron-strings", "Neuron(2)([\"a\", \"b\"]).",
+           model_call({"api": "neuron", "nin": 2}, ["a", "b"]), "type", STR),
+    reject("reject.call.layer-too-few", "Layer(2, 3)([1]): names both lengths.",
+           model_call({"api": "layer", "nin": 2, "nout": 3}, [1.0]), "value", "2", "1"),
+    reject("reject.call.layer-null", "Layer(2, 3)(null): names what it got.",
+           model_call({"api": "layer", "nin": 2, "nout": 3}, None), "type", NULL),
+    reject("reject.call.layer-null-element", "Layer(2, 3)([null, 1]).",
+           model_call({"api": "layer", "nin": 2, "nout": 3}, [None, 1.0]), "type", NULL),
+]
+REJECT_OPTIMIZERS = [
+    reject("reject.sgd.empty", "SGD([], lr=0.1): SPEC §2.6, no parameters is an error.",
+           {"api": "sgd", "params": [], "lr": 0.1}, "value", "empty"),
+    reject("reject.sgd.numbers", "SGD([0.5, -0.5], lr=0.1): parameters are Values.",
+           {"api": "sgd", "params": [0.5, -0.5], "lr": 0.1}, "type", FLOAT),
+    reject("reject.sgd.lr-negative", "SGD(params, lr=-0.1).",
+           {"api": "sgd", "params": PARAMS, "lr": -0.1}, "value", "lr", "-0.1"),
+    reject("reject.sgd.lr-nan", "SGD(params, lr=NaN): NaN is not >= 0.",
+           {"api": "sgd", "params": PARAMS, "lr": {"$num": "nan"}}, "value", "lr", "nan"),
+    reject("reject.sgd.lr-string", "SGD(params, lr=\"0.1\").",
+           {"api": "sgd", "params": PARAMS, "lr": "0.1"}, "type", STR),
+    reject("reject.sgd.lr-null", "SGD(params, lr=null).",
+           {"api": "sgd", "params": PARAMS, "lr": None}, "type", NULL),
+    reject("reject.sgd.momentum-negative", "SGD(params, lr=0.1, momentum=-0.9).",
+           {"api": "sgd", "params": PARAMS, "lr": 0.1, "momentum": -0.9}, "value", "momentum"),
+    reject("reject.sgd.weight-decay-negative", "SGD(params, lr=0.1, weight_decay=-1).",
+           {"api": "sgd", "params": PARAMS, "lr": 0.1, "weight_decay": -1.0}, "value",
+           ["weight_decay", "weightdecay"]),
+    reject("reject.adam.empty", "Adam([]): SPEC §2.6, no parameters is an error.",
+           {"api": "adam", "params": []}, "value", "empty"),
+    reject("reject.adam.lr-negative", "Adam(params, lr=-1).",
+           {"api": "adam", "params": PARAMS, "lr": -1.0}, "value", "lr"),
+    reject("reject.adam.beta1-one", "Adam(params, betas=(1, 0.999)): betas are in [0, 1).",
+           {"api": "adam", "params": PARAMS, "beta1": 1.0}, "value", "beta1", "[0, 1)"),
+    reject("reject.adam.beta2-negative", "Adam(params, betas=(0.9, -0.1)).",
+           {"api": "adam", "params": PARAMS, "beta2": -0.1}, "value", "beta2"),
+    reject("reject.adam.eps-negative", "Adam(params, eps=-1e-8).",
+           {"api": "adam", "params": PARAMS, "eps": -1e-8}, "value", "eps"),
+    reject("reject.adam.weight-decay-negative", "Adam(params, weight_decay=-0.5).",
+           {"api": "adam", "params": PARAMS, "weight_decay": -0.5}, "value",
+           ["weight_decay", "weightdecay"]),
+    reject("reject.adam.beta1-string", "Adam(params, betas=(\"0.9\", 0.999)).",
+           {"api": "adam", "params": PARAMS, "beta1": "0.9"}, "type", STR),
+]
+REJECT_LOSSES = [
+    reject("reject.loss.mse-lengths", "mse_loss of 2 predictions and 3 targets: SPEC §2.5, "
+           "the message names both lengths.",
+           {"api": "loss", "name": "mse", "predictions": PARAMS, "targets": [1.0, 2.0, 3.0]},
+           "value", "2", "3"),
+    reject("reject.loss.sse-lengths", "sse_loss of 3 predictions and 2 targets.",
+           {"api": "loss", "name": "sse", "predictions": [V(1.0), V(2.0), V(3.0)],
+            "targets": [1.0, 2.0]}, "value", "3", "2"),
+    reject("reject.loss.hinge-lengths", "hinge_loss of 1 prediction and 2 targets.",
+           {"api": "loss", "name": "hinge", "predictions": [V(0.5)], "targets": [1.0, -1.0]},
+           "value", "1", "2"),
+    reject("reject.loss.mse-empty", "mse_loss([], []): SPEC §2.5, empty predictions.",
+           {"api": "loss", "name": "mse", "predictions": [], "targets": []}, "value", "0"),
+    reject("reject.loss.hinge-two-outputs", "hinge_loss takes one output per sample.",
+           {"api": "loss", "name": "hinge", "predictions": [[V(0.5), V(0.5)]],
+            "targets": [[1.0, -1.0]]}, "value", "hinge", "2"),
+    reject("reject.loss.row-lengths", "mse_loss: a row of 2 outputs against a target of 1.",
+           {"api": "loss", "name": "mse", "predictions": [[V(0.5), V(0.5)]], "targets": [[1.0]]},
+           "value", "2", "1"),
+    reject("reject.loss.target-string", "sse_loss([Value(1)], [\"a\"]): targets are numbers.",
+           {"api": "loss", "name": "sse", "predictions": [V(1.0)], "targets": ["a"]},
+           "type", STR),
+    reject("reject.loss.predictions-null", "mse_loss(null, [1]).",
+           {"api": "loss", "name": "mse", "predictions": None, "targets": [1.0]}, "type", NULL),
+]
+REJECT_MEMORY = [
+    reject("reject.memory.mlp-million-squared", "MLP(10^6, [10^6]): 1,000,001,000,000 "
+           "parameters are refused before anything is built, naming the count (it used to "
+           "fill memory until the kernel killed the interpreter).",
+           mlp_call(10**6, [10**6]), "memory", "1000001000000"),
+    reject("reject.memory.mlp-2-pow-32", "MLP(2^16, [2^16]): 65537 * 65536 = 4,295,032,832 "
+           "parameters, just past 2^32 - 1, the most SPEC §2.3 lets a port hold.",
+           mlp_call(2**16, [2**16]), "memory", "4295032832"),
+    reject("reject.memory.mlp-deep", "MLP(10, [10^6, 10^6, 1]): the count sums every layer.",
+           mlp_call(10, [10**6, 10**6, 1]), "memory", "1000013000001"),
+    reject("reject.memory.mlp-wide-input", "MLP(2^40, [1]): 2^40 + 1 parameters in one neuron.",
+           mlp_call(2**40, [1]), "memory", str(2**40 + 1)),
+]
+REJECT = [*REJECT_VALUES, *REJECT_OPS, *REJECT_MODULES, *REJECT_SEEDS, *REJECT_CALLS,
+          *REJECT_OPTIMIZERS, *REJECT_LOSSES, *REJECT_MEMORY]
+# fmt: on
+
 FILES = [
     ("expr/ops.json", "Every op at ordinary points, one op per case.", OPS),
     ("expr/edges.json", "Each op at the edges SPEC §2 pins: relu at 0, tanh far out, exp "
@@ -773,4 +1053,14 @@ FILES = [
      [c for c in TRAIN if c["case"]["optimizer"]["name"] == "adam"]),
     ("init/seeds.json", "Seeded SplitMix64 init: bit-identical parameters in every port, "
      "for seeds up to 2^64 - 1 (written as decimal strings).", INIT),
+    ("reject/values.json", "Value(data) and the ops with an operand that is not a number or a "
+     "Value: a type error naming what was given.", REJECT_VALUES + REJECT_OPS),
+    ("reject/modules.json", "Neuron, Layer and MLP constructors: bad sizes, layer lists, "
+     "activations and seeds.", REJECT_MODULES + REJECT_SEEDS),
+    ("reject/calls.json", "A module called on something that is not a list of numbers or "
+     "Values, or on the wrong number of inputs.", REJECT_CALLS),
+    ("reject/training.json", "Optimizers and losses with arguments SPEC §2.5 and §2.6 "
+     "refuse.", REJECT_OPTIMIZERS + REJECT_LOSSES),
+    ("reject/memory.json", "Models whose parameter count cannot fit are refused before "
+     "anything is built, with a memory error naming the count.", REJECT_MEMORY),
 ]  # fmt: skip

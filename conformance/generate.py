@@ -50,10 +50,7 @@ def features_of(case: dict, extra: tuple[str, ...]) -> list[str]:
     """The features a case exercises: what the harness's lint requires, plus `extra`."""
     registry = harness.registered_features()
     probe = {**case, "features": [], "expected": case.get("expected", {})}
-    linter = {"expr": harness.lint_expr, "init": harness.lint_init}.get(
-        case["kind"], harness.lint_model_case
-    )
-    needed = linter(probe, []) | set(extra)
+    needed = harness.linter_of(case["kind"])(probe, []) | set(extra)
     unknown = needed - set(registry)
     if unknown:
         raise GoldenError(f"{case['id']}: unregistered features {sorted(unknown)}")
@@ -148,6 +145,17 @@ def check_init(case: dict, actual: dict, done: Counter) -> None:
     done["splitmix64"] += 1
 
 
+def check_reject(d: dict, case: dict, actual: dict, done: Counter) -> dict:
+    """The hand-written error class and words must be what the reference really raises."""
+    expected = d["reject"]
+    found = harness.compare_reject(expected, actual, "python")
+    if found:
+        shown = "; ".join(f"{m['path']}: wants {m['expected']}, got {m['actual']}" for m in found)
+        raise GoldenError(f"{case['id']}: the reference disagrees with the case: {shown}")
+    done["reject"] += 1
+    return expected
+
+
 def build_case(d: dict, ref: Any, done: Counter) -> dict:
     """One case with features and checked expectations, in the case-file key order."""
     import rosettagrad
@@ -164,6 +172,8 @@ def build_case(d: dict, ref: Any, done: Counter) -> dict:
     elif case["kind"] == "init":
         check_init(case, actual, done)
         expected = actual
+    elif case["kind"] == "reject":
+        expected = check_reject(d, case, actual, done)
     else:
         check_model(case, actual, done)
         expected = actual
@@ -247,6 +257,10 @@ def check(files: dict[str, dict]) -> list[str]:
             strip = lambda c: {k: v for k, v in c.items() if k != "expected"}  # noqa: E731
             if strip(was) != strip(new):
                 problems.append(f"{path}: {new['id']}: inputs differ from a fresh generation")
+                continue
+            if new["kind"] == "reject":  # an error class and words: compared exactly
+                if was.get("expected") != new["expected"]:
+                    problems.append(f"{path}: {new['id']}: expected differs from casedefs.py")
                 continue
             tol = harness.tolerance(harness.Case(new["id"], new["kind"], new, path, path))
             signed = harness.signed_zeros(harness.Case(new["id"], new["kind"], new, path, path))

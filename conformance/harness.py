@@ -40,11 +40,36 @@ DEFAULT_TOLERANCE = {
     "mlp": {"rtol": 1e-10, "atol": 1e-12},
     "train": {"rtol": 1e-8, "atol": 1e-10},
     "init": {"rtol": 0.0, "atol": 0.0},
+    "reject": {"rtol": 0.0, "atol": 0.0},
 }
 SPECIALS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 UNARY = ("neg", "relu", "tanh", "exp", "log", "sigmoid")
 BINARY = ("add", "sub", "mul", "div")
 MAX_SEED = 2**64 - 1
+# SPEC §4.5: what each language raises for each error class of a reject case. The adapter
+# reports the name of what it caught (`raised`); the harness judges it with this table.
+ERROR_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
+    "python": {"type": ("TypeError",), "value": ("ValueError",), "memory": ("MemoryError",)},
+    "javascript": {"type": ("TypeError",), "value": ("RangeError",), "memory": ("RangeError",)},
+    "julia": {
+        "type": ("MethodError", "TypeError"),
+        "value": ("ArgumentError", "DomainError", "DimensionMismatch"),
+        "memory": ("OutOfMemoryError", "ArgumentError"),
+    },
+    "rust": {"type": ("compile-time",), "value": ("Error", "compile-time"), "memory": ("Error",)},
+}
+# Which feature each reject call exercises (SPEC §3.4).
+REJECT_FEATURES = {
+    "value": "reject.value",
+    "op": "reject.op",
+    "neuron": "reject.module",
+    "layer": "reject.module",
+    "mlp": "reject.module",
+    "call": "reject.call",
+    "sgd": "reject.optimizer",
+    "adam": "reject.optimizer",
+    "loss": "reject.loss",
+}
 
 
 def suite_version() -> str:
@@ -209,12 +234,17 @@ def lint_case(case: dict, features: dict[str, str]) -> list[tuple[str, str]]:
     for k, name in enumerate(case["features"]):
         if name not in features:
             found.append((f"features[{k}]", f"unknown feature {name!r} (not in features.json)"))
-    linter = {"expr": lint_expr, "init": lint_init}.get(case["kind"], lint_model_case)
-    needed = linter(case, found)
+    needed = linter_of(case["kind"])(case, found)
     missing = sorted(needed - set(case["features"]))
     if missing and not found:
         found.append(("features", f"the case uses features it does not declare: {missing}"))
     return found
+
+
+def linter_of(kind: str) -> Any:
+    """The lint for one kind: it appends (field, message) problems, returns the needed features."""
+    linters = {"expr": lint_expr, "init": lint_init, "reject": lint_reject}
+    return linters.get(kind, lint_model_case)
 
 
 def lint_expr(case: dict, found: list[tuple[str, str]]) -> set[str]:
@@ -339,6 +369,24 @@ def lint_init(case: dict, found: list[tuple[str, str]]) -> set[str]:
     return needed
 
 
+def lint_reject(case: dict, found: list[tuple[str, str]]) -> set[str]:
+    """reject cases: the module a `call` runs must itself be a call the ports accept."""
+    call = case["call"]
+    needed = {"reject", REJECT_FEATURES[call["api"]]}
+    if "seed" in call:
+        needed.add("reject.seed")
+    if case["expected"]["error"] == "memory":
+        needed.add("reject.memory")
+    if call["api"] == "call":
+        module = call["module"]
+        sizes = [module.get("nin"), *module.get("nouts", [module.get("nout", 1)])]
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes):
+            found.append(("call.module", "the module must be one the ports build: sizes >= 1"))
+        elif math.prod(sizes) > 10_000:
+            found.append(("call.module", "keep the module small: it is built for real"))
+    return needed
+
+
 def read_expected_failures(path: Path) -> dict[str, tuple[int, str]]:
     """`id  # reason` per line -> {id: (line number, reason)}; blank lines and comments skipped."""
     out: dict[str, tuple[int, str]] = {}
@@ -428,6 +476,35 @@ def mismatch(path: str, expected: Any, actual: Any, tol: Any = "exact") -> dict:
     return {"path": path, "expected": expected, "actual": actual, "allowed": tol}
 
 
+def word_found(word: str | list[str], message: str) -> bool:
+    """A required word (or any of its alternatives) in the message, ignoring case."""
+    options = [word] if isinstance(word, str) else word
+    return any(w.lower() in message.lower() for w in options)
+
+
+def compare_reject(expected: dict, actual: dict, language: str | None) -> list[dict]:
+    """SPEC §5: the error class, through the language's table, then each required word."""
+    raised, message = actual.get("raised"), actual.get("message")
+    if not isinstance(message, str) or not (raised is None or isinstance(raised, str)):
+        return [mismatch("", "an object {raised, message}", actual)]
+    want = expected["error"]
+    table = ERROR_CLASSES.get(language or "")
+    if raised is None:
+        return [mismatch("error", want, f"no error: the call was accepted ({message})")]
+    if table is None:
+        return [
+            mismatch("error", want, f"{raised}: no error-class table for language {language!r}")
+        ]
+    if raised not in table[want]:
+        allowed_names = " or ".join(table[want])
+        return [mismatch("error", f"{want} ({allowed_names})", f"{raised}: {message}")]
+    return [
+        mismatch(f"words[{i}]", w, f"{raised}: {message}")
+        for i, w in enumerate(expected["words"])
+        if not word_found(w, message)
+    ]
+
+
 def tolerance(case: Case) -> tuple[float, float]:
     tol = {**DEFAULT_TOLERANCE[case.kind], **case.data.get("tolerance", {})}
     return tol["rtol"], tol["atol"]
@@ -509,6 +586,7 @@ class Status:
     features: set[str] = field(default_factory=set)
     broken: bool = False  # available, but the build or `describe` failed
     required: bool = False  # --require: a case it would skip fails instead
+    language: str | None = None  # from `describe`: picks the error-class table (§4.5)
 
 
 def run_process(cmd: list[str], timeout: float, env: dict[str, str]) -> tuple[int | None, str, str]:
@@ -562,7 +640,9 @@ def prepare(impl: Impl, timeout: float, build_timeout: float, log: Any) -> Statu
         info = json.loads(out)
         if info.get("protocol") != PROTOCOL:
             raise ValueError(f"protocol {info.get('protocol')!r}, the harness speaks {PROTOCOL}")
-        return Status(True, None, str(info["implementation"]["version"]), set(info["features"]))
+        implementation = info["implementation"]
+        version, language = str(implementation["version"]), implementation.get("language")
+        return Status(True, None, version, set(info["features"]), language=language)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         return Status(True, f"`describe` printed no valid description: {e}", broken=True)
 
@@ -621,10 +701,13 @@ def run_group(impl: Impl, status: Status, cases: list[Case], timeout: float) -> 
         elif r.get("status") != "ok" or not isinstance(r.get("actual"), dict):
             results.append(result(case, impl, "crash", f"malformed result: {str(r)[:200]}"))
         else:
-            found = compare(
-                case.data["expected"], r["actual"], *tolerance(case),
-                signed_zeros=signed_zeros(case),
-            )  # fmt: skip
+            if case.kind == "reject":
+                found = compare_reject(case.data["expected"], r["actual"], status.language)
+            else:
+                found = compare(
+                    case.data["expected"], r["actual"], *tolerance(case),
+                    signed_zeros=signed_zeros(case),
+                )  # fmt: skip
             results.append(result(case, impl, "fail" if found else "pass", None, found))
     return results
 

@@ -10,7 +10,7 @@
 
 import { readFileSync } from "node:fs";
 
-import { Adam, MLP, SGD, Value, hingeLoss, l2Penalty, mseLoss, sseLoss, version } from "./src/index.js";
+import { Adam, Layer, MLP, Neuron, SGD, Value, hingeLoss, l2Penalty, mseLoss, sseLoss, version } from "./src/index.js";
 
 const PROTOCOL = 1;
 
@@ -34,6 +34,8 @@ const FEATURES = [
   "train.adam",
   "init.seed",
   "init.seed.u64",
+  "reject",
+  ...["value", "op", "module", "seed", "call", "optimizer", "loss", "memory"].map((g) => `reject.${g}`),
 ];
 
 const SPECIALS = { nan: NaN, inf: Infinity, "-inf": -Infinity };
@@ -232,7 +234,79 @@ function runInit(c) {
   return { parameters: model.parameters().map((p) => encode(p.data)) };
 }
 
-const KINDS = { expr: runExpr, mlp: runMlp, train: runTrain, init: runInit };
+// ---- reject: a call that must fail (SPEC §4.5) ----
+
+/**
+ * A call's argument as the nearest JavaScript value: JSON as JSON.parse gives it, except
+ * {"$value": x} (a Value), {"$num": "nan"} (a non-finite number), {"$int": "digits"} (a BigInt).
+ */
+function rejectArg(x) {
+  if (isList(x)) return x.map(rejectArg);
+  if (!isObject(x)) return x;
+  const keys = Object.keys(x);
+  if (keys.length === 1 && keys[0] === "$value") return new Value(number(x.$value));
+  if (keys.length === 1 && keys[0] === "$num") return number(x.$num);
+  if (keys.length === 1 && keys[0] === "$int") return BigInt(x.$int);
+  return Object.fromEntries(keys.map((k) => [k, rejectArg(x[k])]));
+}
+
+/** The options object of a call: only the keys the case gives, under their JavaScript names. */
+function options(args, names) {
+  const out = {};
+  for (const [key, name] of Object.entries(names)) if (Object.hasOwn(args, key)) out[name] = args[key];
+  return out;
+}
+
+/** The call under test, built from its description but not yet made. */
+function rejectCall(call) {
+  const args = Object.fromEntries(Object.entries(call).filter(([k]) => k !== "api").map(([k, v]) => [k, rejectArg(v)]));
+  switch (call.api) {
+    case "value":
+      return () => new Value(args.data);
+    case "op": {
+      const left = new Value(2);
+      return () => (args.op === "pow" ? left.pow(args.operand) : BINARY[args.op](left, args.operand));
+    }
+    case "neuron":
+      return () => new Neuron(args.nin, options(args, { activation: "activation" }));
+    case "layer":
+      return () => new Layer(args.nin, args.nout, options(args, { activation: "activation" }));
+    case "mlp":
+      return () =>
+        new MLP(args.nin, args.nouts, options(args, { activation: "activation", output_activation: "outputActivation", seed: "seed" }));
+    case "call": {
+      const module = rejectCall(call.module)(); // a module the ports build: not under test
+      return () => module.forward(args.input);
+    }
+    case "sgd":
+      return () => new SGD(args.params, options(args, { lr: "lr", momentum: "momentum", weight_decay: "weightDecay" }));
+    case "adam": {
+      const opts = options(args, { lr: "lr", eps: "eps", weight_decay: "weightDecay" });
+      if (Object.hasOwn(args, "beta1") || Object.hasOwn(args, "beta2")) opts.betas = [args.beta1 ?? 0.9, args.beta2 ?? 0.999];
+      return () => new Adam(args.params, opts);
+    }
+    case "loss": {
+      const loss = { mse: mseLoss, sse: sseLoss, hinge: hingeLoss }[args.name];
+      return () => loss(args.predictions, args.targets);
+    }
+    default:
+      throw new RangeError(`unknown api ${JSON.stringify(call.api)}`);
+  }
+}
+
+/** What the call threw (the error's name) and its message; raised null if it returned. */
+function runReject(c) {
+  const call = rejectCall(field(c, "call", isObject, "an object"));
+  let out;
+  try {
+    out = call();
+  } catch (err) {
+    return err instanceof Error ? { raised: err.name, message: err.message } : { raised: typeof err, message: String(err) };
+  }
+  return { raised: null, message: `the call returned ${out?.constructor?.name ?? typeof out}` };
+}
+
+const KINDS = { expr: runExpr, mlp: runMlp, train: runTrain, init: runInit, reject: runReject };
 
 /** One result; a bad case is an error result, never a crash of the adapter. */
 function runCase(c) {

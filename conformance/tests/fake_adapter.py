@@ -37,7 +37,8 @@ def main() -> int:
     protocol = 2 if mode == "badprotocol" else 1
     if command == "describe":
         features = [] if mode == "nofeatures" else answers.get("__features__", [])
-        info = {"name": "fake", "language": "python", "version": "0.0.1"}
+        language = answers.get("__language__", "python")
+        info = {"name": "fake", "language": language, "version": "0.0.1"}
         print(json.dumps({"protocol": protocol, "implementation": info, "features": features}))
         return 0
     with open(sys.argv[4], encoding="utf-8") as f:

@@ -79,7 +79,7 @@ def run(tmp_path, capsys, monkeypatch):
                 for c in doc.get("cases", []):
                     if isinstance(c, dict) and "id" in c:
                         answers[c["id"]] = c.get("expected")
-        answers["__features__"] = [*FEATURES, "graph.reuse", "graph.const"]
+        answers.setdefault("__features__", [*FEATURES, "graph.reuse", "graph.const"])
         answers_path = tmp_path / "answers.json"
         answers_path.write_text(json.dumps(answers), encoding="utf-8")
         adapters = adapters or {"fake": mode}
@@ -488,3 +488,106 @@ def test_require_does_not_narrow_the_run(tmp_path, monkeypatch, answers):
     assert report["summary"] == {"a": {"pass": 1}}
     code, report = main_with(monkeypatch, tmp_path, impls, "--impl", "a")
     assert code == 0 and set(report["implementations"]) == {"a"}
+
+
+# ---------------------------------------------------------------- reject cases (SPEC §4.5)
+
+REJECT = {
+    "id": "t.reject-null",
+    "kind": "reject",
+    "description": "MLP(2, [1])(None) must be a type error naming None",
+    "features": ["reject", "reject.call"],
+    "call": {"api": "call", "module": {"api": "mlp", "nin": 2, "nouts": [1]}, "input": None},
+    "expected": {"error": "type", "words": [["none", "null", "nothing"]]},
+}
+REJECT_FEATURES = ["reject", "reject.call"]
+
+
+def reject_run(run, tmp_path, actual, language="python"):
+    path = write_cases(tmp_path / "cases", "reject.json", [REJECT])
+    answers = {REJECT["id"]: actual, "__features__": REJECT_FEATURES}
+    answers["__language__"] = language
+    return run([path], answers=answers)
+
+
+@pytest.mark.parametrize(
+    ("language", "raised", "message"),
+    [
+        ("python", "TypeError", "MLP expects a list of 2 numbers or Values, got NoneType"),
+        ("javascript", "TypeError", "MLP expects an Array of 2 numbers or Values, got null"),
+        ("julia", "MethodError", "MethodError: no method matching (::MLP)(::Nothing)"),
+        ("rust", "compile-time", "does not compile: input: expected `&[_]`, found null"),
+    ],
+)
+def test_a_reject_case_passes_with_the_class_of_its_language(
+    tmp_path, run, language, raised, message
+):
+    r = reject_run(run, tmp_path, {"raised": raised, "message": message}, language)
+    assert r.statuses() == {"t.reject-null": "pass"}, r.out
+    assert r.code == 0
+
+
+def test_a_port_that_accepts_a_call_it_must_reject_fails(tmp_path, run):
+    r = reject_run(run, tmp_path, {"raised": None, "message": "the call returned list"})
+    assert r.code == 1
+    assert r.statuses() == {"t.reject-null": "fail"}
+    (m,) = r.results("fake")[0]["mismatches"]
+    assert m["path"] == "error" and m["expected"] == "type"
+    assert m["actual"] == "no error: the call was accepted (the call returned list)"
+    assert "at error: expected type, got no error: the call was accepted" in r.out
+
+
+def test_a_reject_with_the_wrong_class_fails_naming_both(tmp_path, run):
+    actual = {"raised": "ValueError", "message": "unknown thing None"}
+    r = reject_run(run, tmp_path, actual)
+    assert r.statuses() == {"t.reject-null": "fail"}
+    (m,) = r.results("fake")[0]["mismatches"]
+    assert m == {
+        "path": "error",
+        "expected": "type (TypeError)",
+        "actual": "ValueError: unknown thing None",
+        "allowed": "exact",
+    }
+
+
+def test_a_reject_whose_message_lacks_a_word_fails_at_that_word(tmp_path, run):
+    actual = {"raised": "TypeError", "message": "object of type has no len()"}
+    r = reject_run(run, tmp_path, actual)
+    assert r.statuses() == {"t.reject-null": "fail"}
+    (m,) = r.results("fake")[0]["mismatches"]
+    assert m["path"] == "words[0]" and m["expected"] == ["none", "null", "nothing"]
+
+
+def test_a_reject_class_name_of_another_language_does_not_count(tmp_path, run):
+    # Julia's MethodError is a type error in Julia, not in Python.
+    actual = {"raised": "MethodError", "message": "no method matching f(::Nothing)"}
+    r = reject_run(run, tmp_path, actual, language="python")
+    assert r.statuses() == {"t.reject-null": "fail"}
+    r = reject_run(run, tmp_path, {"raised": "TypeError", "message": "None"}, language="cobol")
+    assert r.statuses() == {"t.reject-null": "fail"}
+    assert "no error-class table for language 'cobol'" in r.out
+
+
+def test_a_malformed_reject_result_fails(tmp_path, run):
+    r = reject_run(run, tmp_path, {"raised": 3, "message": None})
+    assert r.statuses() == {"t.reject-null": "fail"}
+
+
+def test_reject_lint_derives_features_and_checks_the_module(tmp_path, run):
+    memory = case(
+        REJECT,
+        id="t.reject-memory",
+        call={"api": "mlp", "nin": 10**6, "nouts": [10**6], "seed": 1},
+        expected={"error": "memory", "words": ["1000001000000"]},
+    )
+    needed = harness.lint_reject(memory, [])
+    assert needed == {"reject", "reject.module", "reject.seed", "reject.memory"}
+    big = case(
+        REJECT, call={**REJECT["call"], "module": {"api": "mlp", "nin": 10**6, "nouts": [1]}}
+    )
+    found: list = []
+    harness.lint_reject(big, found)
+    assert found and found[0][0] == "call.module"
+    path = write_cases(tmp_path / "cases", "reject.json", [case(REJECT, features=["reject"])])
+    r = run([path], answers={"__features__": REJECT_FEATURES})
+    assert "uses features it does not declare: ['reject.call']" in r.out

@@ -28,7 +28,8 @@ def test_committed_suite_is_valid_and_big_enough():
     assert [p.text() for p in suite.problems] == []
     assert len(suite.cases) >= 150
     kinds = Counter(c.kind for c in suite.cases)
-    assert set(kinds) == {"expr", "mlp", "train", "init"}, kinds
+    assert set(kinds) == {"expr", "mlp", "train", "init", "reject"}, kinds
+    assert kinds["reject"] >= 60, kinds
     used = {f for c in suite.cases for f in c.data["features"]}
     assert used == set(harness.registered_features()), "every feature is exercised"
     for c in suite.cases:

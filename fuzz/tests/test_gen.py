@@ -63,6 +63,8 @@ def test_models_and_training_cover_every_activation_loss_and_optimizer():
     for name in json.loads(Path(harness.HERE / "features.json").read_text())["features"]:
         if name in ("graph.deep", "graph.wide"):
             continue  # the conformance suite's own large cases cover these
+        if name == "reject" or name.startswith("reject."):
+            continue  # the fuzzer makes valid calls; conformance/cases/reject has the bad ones
         assert features[name] > 0, name
 
 

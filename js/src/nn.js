@@ -9,6 +9,8 @@ import { SplitMix64 } from "./rng.js";
 /** @typedef {ArrayLike<Value | number>} Inputs */
 
 export const ACTIVATIONS = Object.freeze(["tanh", "relu", "sigmoid", "linear"]);
+/** SPEC §2.3: a model of more parameters than this is refused before it is built. */
+export const MAX_PARAMETERS = 2 ** 32 - 1;
 
 /** JavaScript's own random source, for models built without a seed. */
 const MATH_RANDOM = { uniform: (/** @type {number} */ a, /** @type {number} */ b) => a + (b - a) * Math.random() };
@@ -39,6 +41,7 @@ export class Neuron extends Module {
     super();
     checkSize("nin", nin);
     checkActivation(activation);
+    checkParameterCount(`Neuron(${nin})`, nin + 1);
     /** @type {Value[]} */
     this.w = [];
     for (let i = 0; i < nin; i++) this.w.push(new Value(rng.uniform(-1, 1)));
@@ -91,7 +94,9 @@ export class Layer extends Module {
    */
   constructor(nin, nout, { activation = "tanh", rng = MATH_RANDOM } = {}) {
     super();
+    checkSize("nin", nin);
     checkSize("nout", nout);
+    checkParameterCount(`Layer(${nin}, ${nout})`, (nin + 1) * nout);
     /** @type {Neuron[]} */
     this.neurons = [];
     for (let i = 0; i < nout; i++) this.neurons.push(new Neuron(nin, { activation, rng }));
@@ -137,9 +142,13 @@ export class MLP extends Module {
     checkSize("nin", nin);
     checkActivation(activation); // even when no hidden layer uses it: a typo is still a typo
     checkActivation(outputActivation);
+    const sizes = [nin, ...nouts];
+    sizes.forEach((n, i) => checkSize(i === 0 ? "nin" : "nout", n));
+    let count = 0;
+    for (let i = 0; i < nouts.length; i++) count += (sizes[i] + 1) * sizes[i + 1];
+    checkParameterCount(`MLP(${nin}, [${nouts.join(", ")}])`, count);
     /** @type {Uniform} */
     const rng = seed === null || seed === undefined ? MATH_RANDOM : new SplitMix64(seed);
-    const sizes = [nin, ...nouts];
     /** @type {Layer[]} */
     this.layers = [];
     for (let i = 0; i < nouts.length; i++) {
@@ -187,6 +196,7 @@ function checkSize(name, n) {
 
 /** @param {unknown} activation */
 function checkActivation(activation) {
+  if (typeof activation !== "string") throw new TypeError(`activation must be a string, got ${describe(activation)}`);
   if (!ACTIVATIONS.includes(/** @type {string} */ (activation))) {
     throw new RangeError(
       `unknown activation ${JSON.stringify(activation) ?? String(activation)}: expected one of ${ACTIVATIONS.join(", ")}`,
@@ -205,4 +215,16 @@ function checkInputs(who, x, nin) {
   }
   const n = /** @type {ArrayLike<unknown>} */ (x).length;
   if (n !== nin) throw new RangeError(`${who} expects ${nin} inputs, got ${n}`);
+}
+
+/**
+ * Refuse a model that cannot fit before allocating any of it (SPEC §2.3). JavaScript arrays
+ * hold at most 2^32 - 1 elements, and the engine's heap far fewer Values.
+ * @param {string} what
+ * @param {number} count
+ */
+function checkParameterCount(what, count) {
+  if (count > MAX_PARAMETERS) {
+    throw new RangeError(`${what} would have ${count} parameters, more than fit here (at most ${MAX_PARAMETERS})`);
+  }
 }

@@ -51,7 +51,7 @@ export class SplitMix64 {
 function toSeed(seed) {
   if (typeof seed === "number") {
     if (!Number.isInteger(seed)) {
-      throw new RangeError(`seed must be an integer in 0 .. 2**64 - 1, got ${seed}`);
+      throw new TypeError(`seed must be an integer in 0 .. 2**64 - 1, got ${seed}`);
     }
     seed = BigInt(seed);
   }

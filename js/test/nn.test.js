@@ -45,7 +45,7 @@ describe("SplitMix64", () => {
     assert.throws(() => new SplitMix64(-1), { name: "RangeError", message: /0 \.\. 2\*\*64 - 1, got -1/ });
     assert.throws(() => new SplitMix64(2n ** 64n), { name: "RangeError" });
     assert.throws(() => new SplitMix64(2 ** 64), { name: "RangeError" });
-    assert.throws(() => new SplitMix64(1.5), { name: "RangeError", message: /integer/ });
+    assert.throws(() => new SplitMix64(1.5), { name: "TypeError", message: /integer/ });
     assert.throws(() => new SplitMix64("7"), { name: "TypeError", message: /got string/ });
   });
 });
@@ -184,5 +184,30 @@ describe("Neuron, Layer, MLP", () => {
     assert.throws(() => new MLP(2, [1], { seed: -3 }), { name: "RangeError" });
     assert.throws(() => new MLP(2, [1]).forward("ab"), { name: "TypeError", message: /got string/ });
     assert.throws(() => new MLP(2, [1]).forward([1, "2"]), { name: "TypeError", message: /Value\.mul expects a number or a Value, got string/ });
+  });
+
+  test("a model called on a non-list or on non-numbers names what it got", () => {
+    for (const module of [new MLP(2, [1], { seed: 1 }), new Layer(2, 3), new Neuron(2)]) {
+      assert.throws(() => module.forward(null), { name: "TypeError", message: /got null/ });
+      assert.throws(() => module.forward({ x: 1, y: 2 }), { name: "TypeError", message: /got Object/ });
+      assert.throws(() => module.forward(["a", "b"]), { name: "TypeError", message: /got string/ });
+      assert.throws(() => module.forward([[1], [2]]), { name: "TypeError", message: /got Array/ });
+    }
+  });
+
+  test("an activation that is not a string, or a non-integer seed, is a TypeError", () => {
+    assert.throws(() => new Neuron(2, { activation: /** @type {any} */ (1) }), { name: "TypeError", message: /got number/ });
+    assert.throws(() => new MLP(2, [1], { outputActivation: /** @type {any} */ (null) }), { name: "TypeError", message: /got null/ });
+    assert.throws(() => new MLP(2, [1], { seed: 2.5 }), { name: "TypeError", message: /got 2\.5/ });
+    assert.throws(() => new MLP(2, [1], { seed: NaN }), { name: "TypeError", message: /got NaN/ });
+  });
+
+  test("a model too large for memory is refused before it is built, naming the count", () => {
+    // Refused at once: were it built, node would exhaust its heap and abort.
+    assert.throws(() => new MLP(1e6, [1e6]), { name: "RangeError", message: /\b1000001000000 parameters\b/ });
+    assert.throws(() => new MLP(2 ** 16, [2 ** 16]), { name: "RangeError", message: /\b4295032832\b/ });
+    assert.throws(() => new Layer(1e6, 1e6), { name: "RangeError", message: /\b1000001000000\b/ });
+    assert.throws(() => new Neuron(2 ** 32), { name: "RangeError", message: /\b4294967297\b/ });
+    assert.equal(new MLP(2, [3, 1]).parameters().length, 13); // small models still build
   });
 });

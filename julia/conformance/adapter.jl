@@ -28,6 +28,8 @@ const FEATURES = [
     "loss.mse", "loss.sse", "loss.hinge", "reg.l2",
     "train.sgd", "train.sgd.momentum", "train.weight_decay", "train.adam",
     "init.seed", "init.seed.u64",
+    "reject", "reject.value", "reject.op", "reject.module", "reject.seed", "reject.call",
+    "reject.optimizer", "reject.loss", "reject.memory",
 ]
 
 """A case-file number: a JSON number or one of "nan", "inf", "-inf"."""
@@ -192,8 +194,74 @@ function run_init(case)
     return Dict{String,Any}("parameters" => Any[encode(p.data) for p in parameters(model)])
 end
 
+# ---- reject: a call that must fail (SPEC §4.5) ----
+
+"""A call's argument as the nearest Julia value: JSON as the reader gives it, except
+{"\$value": x} (a Value), {"\$num": "nan"} (a non-finite Float64), {"\$int": "digits"}."""
+function reject_arg(x)
+    if x isa AbstractDict
+        ks = collect(keys(x))
+        ks == ["\$value"] && return Value(number(x["\$value"]))
+        ks == ["\$num"] && return number(x["\$num"])
+        ks == ["\$int"] && return parse(BigInt, x["\$int"])
+        return Dict{String,Any}(k => reject_arg(v) for (k, v) in x)
+    end
+    x isa AbstractVector && return Any[reject_arg(v) for v in x]
+    return x
+end
+
+const REJECT_OPS = Dict{String,Function}("add" => +, "sub" => -, "mul" => *, "div" => /, "pow" => ^)
+const REJECT_LOSSES = Dict{String,Function}("mse" => mse_loss, "sse" => sse_loss, "hinge" => hinge_loss)
+
+"""The call under test, built from its description but not yet made."""
+function reject_call(call)
+    a = Dict{String,Any}(k => reject_arg(v) for (k, v) in call if k != "api")
+    api = call["api"]
+    kw(names...) = [Symbol(n) => a[n] for n in names if haskey(a, n)]
+    if api == "value"
+        return () -> Value(a["data"])
+    elseif api == "op"
+        left = Value(2.0)
+        return () -> REJECT_OPS[a["op"]](left, a["operand"])
+    elseif api == "neuron"
+        return () -> Neuron(a["nin"], get(a, "activation", :tanh))
+    elseif api == "layer"
+        return () -> Layer(a["nin"], a["nout"], get(a, "activation", :tanh))
+    elseif api == "mlp"
+        return () -> MLP(a["nin"], a["nouts"]; kw("activation", "output_activation", "seed")...)
+    elseif api == "call"
+        model = reject_call(call["module"])()  # a module the ports build: not under test
+        return () -> model(a["input"])
+    elseif api == "sgd"
+        return () -> SGD(a["params"], a["lr"]; kw("momentum", "weight_decay")...)
+    elseif api == "adam"
+        opts = kw("lr", "eps", "weight_decay")
+        if haskey(a, "beta1") || haskey(a, "beta2")
+            push!(opts, :betas => (get(a, "beta1", 0.9), get(a, "beta2", 0.999)))
+        end
+        return () -> Adam(a["params"]; opts...)
+    elseif api == "loss"
+        return () -> REJECT_LOSSES[a["name"]](a["predictions"], a["targets"])
+    end
+    throw(ArgumentError("unknown api $(repr(api))"))
+end
+
+"""What the call threw (the exception's type name) and its message; raised nothing if
+it returned. The harness judges the class (SPEC §4.5)."""
+function run_reject(case)
+    call = reject_call(case["call"])
+    out = try
+        call()
+    catch e
+        e isa InterruptException && rethrow()
+        return Dict{String,Any}("raised" => string(nameof(typeof(e))), "message" => sprint(showerror, e))
+    end
+    return Dict{String,Any}("raised" => nothing, "message" => "the call returned $(typeof(out))")
+end
+
 const KINDS = Dict{String,Function}(
     "expr" => run_expr, "mlp" => run_mlp, "train" => run_train, "init" => run_init,
+    "reject" => run_reject,
 )
 
 """One result; a bad case is an error result, never a crash of the adapter."""

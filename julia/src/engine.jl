@@ -107,10 +107,9 @@ end
 # into inv(x)^n; send them to the method above instead (one node, SPEC §2.1).
 Base.literal_pow(::typeof(^), x::Value, ::Val{k}) where {k} = x^k
 
-Base.:^(::Value, ::Value) =
-    throw(ArgumentError("Value ^ Value is not supported: the exponent must be a plain number (a Real)"))
-Base.:^(::Real, ::Value) =
-    throw(ArgumentError("number ^ Value is not supported: the exponent must be a plain number (a Real)"))
+# A Value exponent is a type error (SPEC §2.1): the exponent must be a plain number.
+Base.:^(::Value, k::Value) = throw(TypeError(:^, "exponent", Real, k))
+Base.:^(::Real, k::Value) = throw(TypeError(:^, "exponent", Real, k))
 
 # endregion
 

@@ -51,7 +51,10 @@ function _rows(predictions, targets)
     rows = Tuple{Vector{Value},Vector{Float64}}[]
     for (n, (y, t)) in enumerate(zip(predictions, targets))
         y_row = y isa Value ? Value[y] : Value[yk for yk in y]
-        t_row = t isa Real ? Float64[t] : Float64[tk for tk in t]
+        # A String iterates Chars, which convert to numbers: say it is not a target instead.
+        t isa Union{Real,AbstractVector,Tuple} ||
+            throw(TypeError(:loss, "targets", Union{Real,AbstractVector}, t))
+        t_row = t isa Real ? Float64[t] : Float64[tk::Real for tk in t]
         length(y_row) == length(t_row) || throw(DimensionMismatch(
             "sample $n: prediction has $(length(y_row)) outputs but target has $(length(t_row))"))
         push!(rows, (y_row, t_row))

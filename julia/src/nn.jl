@@ -1,6 +1,9 @@
 # Neuron, Layer and MLP on top of Value, as in micrograd.
 
 const ACTIVATIONS = (:tanh, :relu, :sigmoid, :linear)
+# SPEC §2.3: a model of more parameters than this is refused before it is built.
+const MAX_PARAMETERS = 2^32 - 1
+const BYTES_PER_PARAMETER = 120  # a Value (a mutable struct of nine fields) and its slot
 
 """
     AbstractModule
@@ -41,6 +44,7 @@ end
 function Neuron(nin::Integer, activation::Union{Symbol,AbstractString}=:tanh; rng=nothing)
     _check_size("nin", nin)
     act = _check_activation(activation)
+    _check_parameter_count("Neuron($nin)", Int128(nin) + 1)
     w = Value[Value(_uniform(rng, -1.0, 1.0)) for _ in 1:nin]
     return Neuron(w, Value(0.0), act)
 end
@@ -81,7 +85,9 @@ struct Layer <: AbstractModule
 end
 
 function Layer(nin::Integer, nout::Integer, activation::Union{Symbol,AbstractString}=:tanh; rng=nothing)
+    _check_size("nin", nin)
     _check_size("nout", nout)
+    _check_parameter_count("Layer($nin, $nout)", (Int128(nin) + 1) * nout)
     return Layer(Neuron[Neuron(nin, activation; rng=rng) for _ in 1:nout])
 end
 
@@ -109,21 +115,28 @@ struct MLP <: AbstractModule
     layers::Vector{Layer}
 end
 
-function MLP(nin::Integer, nouts;
+function MLP(nin::Integer, nouts::Union{AbstractVector,Tuple};
              activation::Union{Symbol,AbstractString}=:tanh,
              output_activation::Union{Symbol,AbstractString}=:linear,
              seed::Union{Nothing,Integer}=nothing)
     isempty(nouts) && throw(ArgumentError("MLP needs at least one layer: nouts is empty"))
     _check_activation(activation)
     _check_activation(output_activation)
-    rng = seed === nothing ? nothing : SplitMix64(seed)
-    sizes = Int[nin]
+    _check_size("nin", nin)
+    for n in nouts
+        n isa Integer || throw(TypeError(:MLP, "nouts", Integer, n))
+        _check_size("nout", n)
+    end
+    sizes = Int128[nin]
     append!(sizes, nouts)
     nlayers = length(sizes) - 1
+    count = sum((sizes[i] + 1) * sizes[i+1] for i in 1:nlayers)
+    _check_parameter_count("MLP($nin, [$(join(nouts, ", "))])", count)
+    rng = seed === nothing ? nothing : SplitMix64(seed)
     layers = Layer[]
     for i in 1:nlayers
         act = i == nlayers ? output_activation : activation
-        push!(layers, Layer(sizes[i], sizes[i+1], act; rng=rng))
+        push!(layers, Layer(Int(sizes[i]), Int(sizes[i+1]), act; rng=rng))
     end
     return MLP(layers)
 end
@@ -147,7 +160,7 @@ _uniform(rng::SplitMix64, a::Float64, b::Float64) = uniform!(rng, a, b)
 _uniform(::Nothing, a::Float64, b::Float64) = a + (b - a) * rand()
 
 function _check_size(name::String, n::Integer)
-    n isa Bool && throw(ArgumentError("$name must be an integer, got Bool"))
+    n isa Bool && throw(TypeError(Symbol(name), "", Union{Signed,Unsigned}, n))
     n >= 1 || throw(ArgumentError("$name must be at least 1, got $n"))
     return nothing
 end
@@ -157,4 +170,17 @@ function _check_activation(activation::Union{Symbol,AbstractString})
     act in ACTIVATIONS ||
         throw(ArgumentError("unknown activation :$act: expected one of $(join(ACTIVATIONS, ", "))"))
     return act
+end
+
+"""The most parameters a model may have here: 2^32 - 1 (SPEC §2.3), or fewer when
+the machine's memory cannot hold that many Values."""
+parameter_limit() = min(MAX_PARAMETERS, Int(Sys.total_memory() ÷ BYTES_PER_PARAMETER))
+
+# Refuse a model that cannot fit before allocating any of it (SPEC §2.3). Julia's
+# OutOfMemoryError carries no message, so this is an ArgumentError naming the count.
+function _check_parameter_count(what::String, count::Integer)
+    limit = parameter_limit()
+    count > limit && throw(ArgumentError(
+        "$what would have $count parameters, more than fit here (at most $limit)"))
+    return nothing
 end

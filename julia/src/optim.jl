@@ -119,8 +119,7 @@ end
 function _check_params(params)
     ps = Value[]
     for p in params
-        p isa Value ||
-            throw(ArgumentError("optimizer parameters must be Values, got $(typeof(p))"))
+        p isa Value || throw(TypeError(:optimizer, "parameters", Value, p))
         push!(ps, p)
     end
     isempty(ps) && throw(ArgumentError("optimizer got an empty parameter list"))
@@ -128,7 +127,7 @@ function _check_params(params)
 end
 
 function _check_non_negative(name::String, x::Real)
-    x isa Bool && throw(ArgumentError("$name must be a number, got Bool"))
+    x isa Bool && throw(TypeError(:optimizer, name, AbstractFloat, x))
     x >= 0 || throw(ArgumentError("$name must be >= 0, got $x"))
     return nothing
 end

@@ -12,7 +12,7 @@ mutable struct SplitMix64
     state::UInt64
 
     function SplitMix64(seed::Integer)
-        seed isa Bool && throw(ArgumentError("seed must be an integer, got Bool"))
+        seed isa Bool && throw(TypeError(:SplitMix64, "seed", Union{Signed,Unsigned}, seed))
         0 <= seed <= typemax(UInt64) ||
             throw(ArgumentError("seed must be in 0 .. 2^64 - 1, got $seed"))
         return new(UInt64(seed))

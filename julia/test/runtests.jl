@@ -366,8 +366,8 @@ end
     x = Value(2.0)
     for bad in (() -> x^Value(3.0), () -> 2^Value(3.0), () -> 2.0^Value(3.0))
         e = thrown(bad)
-        @test e isa ArgumentError
-        @test occursin("exponent", message(e))
+        @test e isa TypeError  # SPEC §4.5: a Value exponent is a type error
+        @test occursin("exponent", message(e)) && occursin("Value", message(e))
     end
 end
 
@@ -740,7 +740,6 @@ end
         (() -> SGD([p], 0.1; momentum=-0.5), "momentum"),
         (() -> SGD([p], 0.1; weight_decay=-1.0), "weight_decay"),
         (() -> SGD([p], NaN), "lr"),
-        (() -> SGD([1.0], 0.1), "Float64"),
         (() -> Adam([p]; betas=(1.0, 0.999)), "beta1"),
         (() -> Adam([p]; betas=(0.9, -0.1)), "beta2"),
         (() -> Adam([p]; eps=-1e-8), "eps"),
@@ -879,6 +878,40 @@ end
 
 @testset "to_dot rejects non-Values" begin
     @test thrown(() -> to_dot(1.0)) isa MethodError
+end
+
+@testset "a model called on a non-list or on non-numbers names what it got" begin
+    for model in (MLP(2, [1]; seed=1), Layer(2, 3), Neuron(2))
+        for (x, named) in ((nothing, "Nothing"), ("ab", "String"), (3.0, "Float64"),
+                           (Any["a", "b"], "String"), (Any[1.0, nothing], "Nothing"))
+            e = thrown(() -> model(x))
+            @test e isa MethodError && occursin(named, message(e))
+        end
+    end
+end
+
+@testset "a model too large for memory is refused before it is built, naming the count" begin
+    # Refused at once: were it built, this would exhaust the machine's memory.
+    for (f, count) in ((() -> MLP(10^6, [10^6]), 1000001000000),
+                       (() -> MLP(2^16, [2^16]), 4295032832),
+                       (() -> Layer(10^6, 10^6), 1000001000000),
+                       (() -> Neuron(2^32), 4294967297))
+        e = thrown(f)
+        @test e isa ArgumentError && mentions(message(e), count)
+    end
+    @test 0 < RosettaGrad.parameter_limit() <= 2^32 - 1
+    @test length(parameters(MLP(2, [3, 1]))) == 13  # small models still build
+end
+
+@testset "type errors: Bool sizes and seeds, nouts not a list of integers, non-Value parameters" begin
+    for (f, named) in ((() -> Neuron(true), "Bool"), (() -> MLP(2, [true]), "Bool"),
+                       (() -> MLP(2, [1]; seed=true), "Bool"), (() -> MLP(2, Any[2.5]), "Float64"),
+                       (() -> MLP(2, Any[nothing]), "Nothing"), (() -> SGD([1.0], 0.1), "Float64"),
+                       (() -> sse_loss([Value(1.0)], ["a"]), "String"))
+        e = thrown(f)
+        @test e isa TypeError && occursin(named, message(e))
+    end
+    @test thrown(() -> MLP(2, 3)) isa MethodError  # a number is not a list of layer sizes
 end
 
 end # @testset "RosettaGrad"

@@ -89,7 +89,7 @@ def test_every_module_names_both_lengths(rg, nin, got):
 
 def test_model_inputs_must_be_numbers_or_values(rg):
     model = rg.MLP(2, [1], seed=1)
-    with pytest.raises(TypeError, match=r"str|sequence"):
+    with pytest.raises(TypeError, match=r"\bstr\b"):
         model(["a", "b"])
     with pytest.raises(TypeError, match="NoneType"):
         model(None)
@@ -283,3 +283,72 @@ def test_backward_after_parameters_moved_between_forward_and_backward(rg):
     out.backward()
     assert out.data == before
     assert all(math.isfinite(p.grad) for p in model.parameters())
+
+
+# ---- the weak spots of issue 15: what a model is called on, and models too large to build
+
+
+@pytest.mark.parametrize(
+    ("x", "named"),
+    [(None, "NoneType"), ("ab", "str"), (3.0, "float"), ({"x": 1.0, "y": 2.0}, "dict")],
+)
+def test_a_model_called_on_a_non_list_names_what_it_got(rg, x, named):
+    for module in (rg.MLP(2, [1], seed=1), rg.Layer(2, 3), rg.Neuron(2)):
+        with pytest.raises(TypeError, match=rf"\b{named}\b"):
+            module(x)
+
+
+@pytest.mark.parametrize(
+    ("x", "named"), [(["a", "b"], "str"), ([1.0, None], "NoneType"), ([[1.0], [2.0]], "list")]
+)
+def test_a_model_called_on_non_numbers_names_what_it_got(rg, x, named):
+    for module in (rg.MLP(2, [1], seed=1), rg.Layer(2, 3), rg.Neuron(2)):
+        with pytest.raises(TypeError, match=rf"\b{named}\b"):
+            module(x)
+
+
+@pytest.mark.parametrize(
+    ("make", "count"),
+    [
+        (lambda rg: rg.MLP(10**6, [10**6]), 1000001000000),
+        (lambda rg: rg.MLP(2**16, [2**16]), 4295032832),
+        (lambda rg: rg.MLP(10, [10**6, 10**6, 1]), 1000013000001),
+    ],
+)
+def test_a_model_too_large_for_memory_is_refused_before_it_is_built(rg, make, count):
+    # Refused at once: were it built, this test would exhaust the machine's memory.
+    with pytest.raises(MemoryError, match=rf"\b{count}\b"):
+        make(rg)
+
+
+@pytest.mark.reference_only
+def test_neurons_and_layers_too_large_are_refused_too(rg):
+    with pytest.raises(MemoryError, match=r"\b4294967297\b"):
+        rg.Neuron(2**32)
+    with pytest.raises(MemoryError, match=r"\b1000001000000\b"):
+        rg.Layer(10**6, 10**6)
+
+
+@pytest.mark.reference_only
+def test_the_parameter_limit_is_2_pow_32_or_what_memory_holds(rg, monkeypatch):
+    from rosettagrad import nn
+
+    assert 0 < nn.parameter_limit() <= 2**32 - 1
+    monkeypatch.setattr(nn, "parameter_limit", lambda: 12)
+    assert len(rg.MLP(3, [3]).parameters()) == 12  # at the limit: built
+    with pytest.raises(MemoryError, match=r"\b15\b.*\b12\b"):
+        rg.MLP(4, [3])
+
+
+def test_an_activation_that_is_not_a_name_is_a_type_error(rg):
+    for bad, named in ((1, "int"), (None, "NoneType"), (["tanh"], "list")):
+        with pytest.raises(TypeError, match=rf"\b{named}\b"):
+            rg.Neuron(2, bad)
+        with pytest.raises(TypeError, match=rf"\b{named}\b"):
+            rg.MLP(2, [1], output_activation=bad)
+
+
+@pytest.mark.parametrize(("nouts", "named"), [(3, "int"), ("12", "str"), (None, "NoneType")])
+def test_nouts_must_be_a_list(rg, nouts, named):
+    with pytest.raises(TypeError, match=rf"\b{named}\b"):
+        rg.MLP(2, nouts)

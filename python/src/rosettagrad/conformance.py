@@ -42,6 +42,9 @@ FEATURES = [
     "train.adam",
     "init.seed",
     "init.seed.u64",
+    "reject",
+    *(f"reject.{g}" for g in ("value", "op", "module", "seed", "call", "optimizer", "loss")),
+    "reject.memory",
 ]
 
 Json = dict[str, Any]  # one JSON object: a case, a result, an `actual`
@@ -212,7 +215,71 @@ def run_init(eng: ModuleType, case: Json) -> Json:
     return {"parameters": [encode(p.data) for p in model.parameters()]}
 
 
-KINDS = {"expr": run_expr, "mlp": run_mlp, "train": run_train, "init": run_init}
+# ---- reject: a call that must fail (SPEC §4.5) ----
+
+
+def reject_arg(eng: ModuleType, x: Any) -> Any:
+    """A call's argument as the nearest Python value: JSON as json.load gives it, except
+    {"$value": x} (a Value), {"$num": "nan"} (a non-finite float), {"$int": "digits"}."""
+    if isinstance(x, dict):
+        if list(x) == ["$value"]:
+            return eng.Value(number(x["$value"]))
+        if list(x) == ["$num"]:
+            return number(x["$num"])
+        if list(x) == ["$int"]:
+            return int(x["$int"])
+        return {k: reject_arg(eng, v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [reject_arg(eng, v) for v in x]
+    return x
+
+
+def reject_call(eng: ModuleType, call: Json) -> Callable[[], Any]:
+    """The call under test, built from its description but not yet made."""
+    args = {k: reject_arg(eng, v) for k, v in call.items() if k != "api"}
+    api = call["api"]
+    if api == "value":
+        return lambda: eng.Value(args["data"])
+    if api == "op":
+        left, b = eng.Value(2.0), args["operand"]
+        return lambda: BINARY[args["op"]](left, b) if args["op"] != "pow" else left**b
+    if api in ("neuron", "layer", "mlp"):
+        sizes = [args.pop(k) for k in ("nin", "nout", "nouts") if k in args]
+        cls = {"neuron": eng.Neuron, "layer": eng.Layer, "mlp": eng.MLP}[api]
+        return lambda: cls(*sizes, **args)
+    if api == "call":
+        module = reject_call(eng, call["module"])()  # a module the ports build: not under test
+        return lambda: module(args["input"])
+    if api == "sgd":
+        return lambda: eng.SGD(args.pop("params"), args.pop("lr"), **args)
+    if api == "adam":
+        if "beta1" in args or "beta2" in args:
+            args["betas"] = (args.pop("beta1", 0.9), args.pop("beta2", 0.999))
+        return lambda: eng.Adam(args.pop("params"), **args)
+    if api == "loss":
+        loss = {"mse": eng.mse_loss, "sse": eng.sse_loss, "hinge": eng.hinge_loss}[args["name"]]
+        return lambda: loss(args["predictions"], args["targets"])
+    raise ValueError(f"unknown api {api!r}")
+
+
+def run_reject(eng: ModuleType, case: Json) -> Json:
+    """What the call raised (the exception's class name) and its message; raised None if
+    the call returned. The harness judges the class (SPEC §4.5)."""
+    call = reject_call(eng, case["call"])
+    try:
+        out = call()
+    except Exception as e:  # MemoryError included: the port must raise it before allocating
+        return {"raised": type(e).__name__, "message": str(e)}
+    return {"raised": None, "message": f"the call returned {type(out).__name__}"}
+
+
+KINDS = {
+    "expr": run_expr,
+    "mlp": run_mlp,
+    "train": run_train,
+    "init": run_init,
+    "reject": run_reject,
+}
 
 
 def run_case(eng: ModuleType, case: Any) -> Json:

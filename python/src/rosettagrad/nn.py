@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Sequence
 from typing import Protocol
@@ -10,6 +11,9 @@ from .engine import Number, Value
 from .rng import SplitMix64
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+# SPEC §2.3: a model of more parameters than this is refused before it is built.
+MAX_PARAMETERS = 2**32 - 1
+BYTES_PER_PARAMETER = 120  # a Value (88 bytes with __slots__), its float, a list slot
 
 
 class Uniform(Protocol):
@@ -41,17 +45,20 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "tanh", rng: Uniform | None = None) -> None:
         _check_size("nin", nin)
         _check_activation(activation)
+        _check_parameter_count(f"Neuron({nin})", nin + 1)
         rng = random if rng is None else rng
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         self.activation = activation
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}")
+        _check_inputs("Neuron", x, len(self.w))
         act = self.b
-        for wi, xi in zip(self.w, x):
-            act = act + wi * xi
+        try:
+            for wi, xi in zip(self.w, x):
+                act = act + wi * xi
+        except TypeError:  # an input that is not a number: say which, not what `*` said
+            raise _input_type_error("Neuron", x) from None
         if self.activation == "tanh":
             return act.tanh()
         if self.activation == "relu":
@@ -78,10 +85,13 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str = "tanh", rng: Uniform | None = None
     ) -> None:
+        _check_size("nin", nin)
         _check_size("nout", nout)
+        _check_parameter_count(f"Layer({nin}, {nout})", (nin + 1) * nout)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        _check_inputs("Layer", x, len(self.neurons[0].w))
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -108,16 +118,23 @@ class MLP(Module):
         output_activation: str = "linear",
         seed: int | None = None,
     ) -> None:
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"nouts must be a list of layer sizes, got {type(nouts).__name__}")
         if len(nouts) == 0:
             raise ValueError("MLP needs at least one layer: nouts is empty")
         _check_activation(activation)
         _check_activation(output_activation)
-        rng: Uniform = random if seed is None else SplitMix64(seed)
         sizes = [nin, *nouts]
+        for name, n in zip(["nin", *["nout"] * len(nouts)], sizes):
+            _check_size(name, n)
+        count = sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+        _check_parameter_count(f"MLP({nin}, {list(nouts)})", count)
+        rng: Uniform = random if seed is None else SplitMix64(seed)
         acts = [activation] * (len(nouts) - 1) + [output_activation]
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], rng) for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        _check_inputs("MLP", x, len(self.layers[0].neurons[0].w))
         layer_input: Sequence[Value | Number] = x
         for layer in self.layers:
             out = layer(layer_input)
@@ -142,5 +159,44 @@ def _check_size(name: str, n: object) -> None:
 
 
 def _check_activation(activation: object) -> None:
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be a str, got {type(activation).__name__}")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}: expected one of {ACTIVATIONS}")
+
+
+def _check_inputs(who: str, x: object, nin: int) -> None:
+    """A list (or any sequence) of nin inputs; a string or a mapping is not one."""
+    if isinstance(x, (str, bytes, dict)) or not hasattr(x, "__len__"):
+        raise TypeError(f"{who} expects a list of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+
+
+def _input_type_error(who: str, x: Sequence[object]) -> TypeError:
+    """The first input that is not a number or a Value, named."""
+    for i, xi in enumerate(x):
+        if not isinstance(xi, (Value, int, float)):
+            return TypeError(
+                f"{who} inputs must be numbers or Values, got {type(xi).__name__} at index {i}"
+            )
+    return TypeError(f"{who} inputs must be numbers or Values")
+
+
+def parameter_limit() -> int:
+    """The most parameters a model may have here: 2^32 - 1 (SPEC §2.3), or fewer when the
+    machine's physical memory cannot hold that many Values."""
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): the fixed limit
+        return MAX_PARAMETERS
+    return min(MAX_PARAMETERS, memory // BYTES_PER_PARAMETER)
+
+
+def _check_parameter_count(what: str, count: int) -> None:
+    """Refuse a model that cannot fit before allocating any of it (SPEC §2.3)."""
+    limit = parameter_limit()
+    if count > limit:
+        raise MemoryError(
+            f"{what} would have {count} parameters, more than fit here (at most {limit})"
+        )

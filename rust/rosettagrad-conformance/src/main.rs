@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use rosettagrad::{self as rg, Activation, Adam, Module, Value, MLP, SGD};
+use rosettagrad::{
+    self as rg, Activation, Adam, Layer, Module, Neuron, Scalar, SplitMix64, Value, MLP, SGD,
+};
 use serde_json::{json, Map, Value as Json};
 
 const PROTOCOL: u64 = 1;
@@ -51,6 +53,15 @@ const FEATURES: &[&str] = &[
     "train.adam",
     "init.seed",
     "init.seed.u64",
+    "reject",
+    "reject.value",
+    "reject.op",
+    "reject.module",
+    "reject.seed",
+    "reject.call",
+    "reject.optimizer",
+    "reject.loss",
+    "reject.memory",
 ];
 
 type Result<T> = std::result::Result<T, String>;
@@ -374,6 +385,244 @@ fn run_init(case: &Json) -> Result<Json> {
     Ok(json!({"parameters": parameters}))
 }
 
+// ---- reject: a call that must fail (SPEC §4.5) ----
+//
+// Rust's types turn many of these calls into programs that do not compile: a string
+// where `f64` is expected, a negative `usize`, a Value exponent. Each argument is
+// converted to the type the crate's parameter has, exactly as far as a Rust caller
+// could write it; where no Rust program could, the case is answered with what the
+// compiler says, `raised: "compile-time"` (the crate's doc tests `compile_fail` show
+// the compiler refusing each kind). Everything else is a real call to the crate.
+
+/// Why the call under test failed: the compiler, or the crate's `Error` at run time.
+enum Refused {
+    CompileTime(String),
+    Error(rg::Error),
+}
+
+type Call<T> = std::result::Result<T, Refused>;
+
+/// A JSON argument as a Rust programmer would see it, for the compiler's message.
+fn kind_of(x: &Json) -> String {
+    match x {
+        Json::Null => "null (no `None` where a value is required)".into(),
+        Json::Bool(b) => format!("bool `{b}`"),
+        Json::Number(n) if n.is_f64() => format!("floating-point number `{n}`"),
+        Json::Number(n) => format!("integer `{n}`"),
+        Json::String(s) => format!("string {s:?}"),
+        Json::Array(_) => "list (a `Vec`)".into(),
+        Json::Object(o) if o.contains_key("$value") => "Value".into(),
+        Json::Object(o) if o.contains_key("$num") => {
+            format!("floating-point number `{}`", o["$num"])
+        }
+        Json::Object(o) if o.contains_key("$int") => format!("integer `{}`", o["$int"]),
+        Json::Object(_) => "object (a map)".into(),
+    }
+}
+
+fn compile_error<T>(param: &str, expected: &str, x: &Json) -> Call<T> {
+    Err(Refused::CompileTime(format!(
+        "{param}: expected `{expected}`, found {}",
+        kind_of(x)
+    )))
+}
+
+fn tagged<'a>(x: &'a Json, tag: &str) -> Option<&'a Json> {
+    x.as_object()
+        .filter(|o| o.len() == 1)
+        .and_then(|o| o.get(tag))
+}
+
+fn arg_f64(param: &str, x: &Json) -> Call<f64> {
+    match (x, tagged(x, "$num")) {
+        (Json::Number(n), _) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+        (_, Some(special)) => number(special).map_err(Refused::CompileTime),
+        _ => compile_error(param, "f64", x),
+    }
+}
+
+fn arg_value(param: &str, x: &Json) -> Call<Value> {
+    match tagged(x, "$value") {
+        Some(v) => Ok(Value::new(number(v).map_err(Refused::CompileTime)?)),
+        None => compile_error(param, "Value", x),
+    }
+}
+
+fn arg_scalar(param: &str, x: &Json) -> Call<Scalar> {
+    if tagged(x, "$value").is_some() {
+        return Ok(Scalar::Value(arg_value(param, x)?));
+    }
+    match arg_f64(param, x) {
+        Ok(n) => Ok(Scalar::Number(n)),
+        Err(_) => compile_error(param, "f64 or Value (a Scalar)", x),
+    }
+}
+
+/// An unsigned integer parameter: a negative or too large literal does not compile either.
+fn arg_unsigned(param: &str, ty: &str, max: u128, x: &Json) -> Call<u128> {
+    let digits = match (x, tagged(x, "$int")) {
+        (Json::Number(n), _) if !n.is_f64() => n.to_string(),
+        (_, Some(Json::String(d))) => d.clone(),
+        _ => return compile_error(param, ty, x),
+    };
+    match digits.parse::<u128>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(Refused::CompileTime(format!(
+            "{param}: the literal {digits} is out of range for `{ty}` (0 ..= {max})"
+        ))),
+    }
+}
+
+fn arg_usize(param: &str, x: &Json) -> Call<usize> {
+    // A size the platform cannot address is as far out of range as a negative one.
+    arg_unsigned(param, "usize", usize::MAX as u128, x).map(|n| n as usize)
+}
+
+fn arg_list<T>(param: &str, x: &Json, each: impl Fn(&str, &Json) -> Call<T>) -> Call<Vec<T>> {
+    match x.as_array() {
+        Some(items) => items.iter().map(|v| each(param, v)).collect(),
+        None => compile_error(param, "&[_] (a slice)", x),
+    }
+}
+
+fn arg_activation(call: &Json, key: &str) -> Call<Activation> {
+    match call.get(key) {
+        None => Ok(if key == "output_activation" {
+            Activation::Linear
+        } else {
+            Activation::Tanh
+        }),
+        Some(Json::String(s)) => s.parse().map_err(Refused::Error),
+        Some(x) => compile_error(key, "Activation (or a &str to parse)", x),
+    }
+}
+
+fn arg<'a>(call: &'a Json, key: &str) -> Call<&'a Json> {
+    call.get(key)
+        .ok_or_else(|| Refused::CompileTime(format!("missing argument {key}")))
+}
+
+/// A Neuron, Layer or MLP, called on `input` when there is one.
+fn reject_module(call: &Json, input: Option<&Json>) -> Call<()> {
+    let nin = arg_usize("nin", arg(call, "nin")?)?;
+    let act = arg_activation(call, "activation")?;
+    let mut rng = SplitMix64::new(1);
+    let xs = |x: &Json| arg_list("input", x, arg_scalar);
+    match string(call, "api").map_err(Refused::CompileTime)? {
+        "neuron" => {
+            let n = Neuron::try_new(nin, act, &mut rng).map_err(Refused::Error)?;
+            if let Some(x) = input {
+                n.forward_scalars(&xs(x)?).map_err(Refused::Error)?;
+            }
+        }
+        "layer" => {
+            let nout = arg_usize("nout", arg(call, "nout")?)?;
+            let l = Layer::try_new(nin, nout, act, &mut rng).map_err(Refused::Error)?;
+            if let Some(x) = input {
+                l.forward_scalars(&xs(x)?).map_err(Refused::Error)?;
+            }
+        }
+        _ => {
+            let nouts = arg_list("nouts", arg(call, "nouts")?, arg_usize)?;
+            let out_act = arg_activation(call, "output_activation")?;
+            let seed = match call.get("seed") {
+                None | Some(Json::Null) => None,
+                Some(s) => Some(arg_unsigned("seed", "u64", u64::MAX as u128, s)? as u64),
+            };
+            let m = MLP::with_options(nin, &nouts, act, out_act, seed).map_err(Refused::Error)?;
+            if let Some(x) = input {
+                m.forward_scalars(&xs(x)?).map_err(Refused::Error)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn reject_call(call: &Json) -> Call<()> {
+    let f = |key: &str| arg(call, key).and_then(|x| arg_f64(key, x));
+    let opt = |key: &str, default: f64| call.get(key).map_or(Ok(default), |x| arg_f64(key, x));
+    let params = || arg_list("params", arg(call, "params")?, arg_value);
+    match string(call, "api").map_err(Refused::CompileTime)? {
+        "value" => {
+            Value::new(f("data")?);
+        }
+        "op" => {
+            let left = Value::new(2.0);
+            let operand = arg(call, "operand")?;
+            let _ = match string(call, "op").map_err(Refused::CompileTime)? {
+                "pow" => left.powf(arg_f64("operand", operand)?),
+                op => match arg_scalar("operand", operand)? {
+                    Scalar::Value(b) => binary(op, Arg::Value(left), Arg::Value(b)),
+                    Scalar::Number(b) => binary(op, Arg::Value(left), Arg::Number(b)),
+                }
+                .map_err(Refused::CompileTime)?,
+            };
+        }
+        "neuron" | "layer" | "mlp" => reject_module(call, None)?,
+        "call" => reject_module(arg(call, "module")?, Some(arg(call, "input")?))?,
+        "sgd" => {
+            let (lr, m, wd) = (f("lr")?, opt("momentum", 0.0)?, opt("weight_decay", 0.0)?);
+            SGD::with_options(params()?, lr, m, wd).map_err(Refused::Error)?;
+        }
+        "adam" => {
+            let betas = (opt("beta1", 0.9)?, opt("beta2", 0.999)?);
+            let (lr, eps, wd) = (
+                opt("lr", 1e-3)?,
+                opt("eps", 1e-8)?,
+                opt("weight_decay", 0.0)?,
+            );
+            Adam::with_options(params()?, lr, betas, eps, wd).map_err(Refused::Error)?;
+        }
+        "loss" => {
+            // Rows of Values against rows of numbers; a bare Value or number is a row of one.
+            let row = |param: &str, x: &Json| -> Call<Vec<Value>> {
+                match x {
+                    Json::Array(_) => arg_list(param, x, arg_value),
+                    _ => Ok(vec![arg_value(param, x)?]),
+                }
+            };
+            let target = |param: &str, x: &Json| -> Call<Vec<f64>> {
+                match x {
+                    Json::Array(_) => arg_list(param, x, arg_f64),
+                    _ => Ok(vec![arg_f64(param, x)?]),
+                }
+            };
+            let ys = arg_list("predictions", arg(call, "predictions")?, row)?;
+            let ts = arg_list("targets", arg(call, "targets")?, target)?;
+            match string(call, "name").map_err(Refused::CompileTime)? {
+                "mse" => rg::mse_loss(&ys, &ts),
+                "sse" => rg::sse_loss(&ys, &ts),
+                _ => {
+                    let ts: Vec<Vec<Scalar>> = ts
+                        .iter()
+                        .map(|t| t.iter().map(|&x| Scalar::Number(x)).collect())
+                        .collect();
+                    rg::hinge_loss_rows(&ys, &ts)
+                }
+            }
+            .map_err(Refused::Error)?;
+        }
+        other => return Err(Refused::CompileTime(format!("unknown api {other:?}"))),
+    }
+    Ok(())
+}
+
+/// What refused the call (`compile-time` or the crate's `Error`) and the message.
+fn run_reject(case: &Json) -> Result<Json> {
+    let call = field(case, "call")?;
+    if string(call, "api")? == "call" && reject_module(field(call, "module")?, None).is_err() {
+        // The module is one the ports build: an error there is the case's, not the call's.
+        return Err("the case's module does not build".into());
+    }
+    Ok(match reject_call(call) {
+        Ok(()) => json!({"raised": null, "message": "the call returned normally"}),
+        Err(Refused::CompileTime(m)) => {
+            json!({"raised": "compile-time", "message": format!("does not compile: {m}")})
+        }
+        Err(Refused::Error(e)) => json!({"raised": "Error", "message": e.to_string()}),
+    })
+}
+
 /// One result; a bad case is an error result, never a crash of the adapter.
 fn run_case(case: &Json) -> Json {
     let id = case.get("id").cloned().unwrap_or(Json::Null);
@@ -383,6 +632,7 @@ fn run_case(case: &Json) -> Json {
             "mlp" => run_mlp(case),
             "train" => run_train(case),
             "init" => run_init(case),
+            "reject" => run_reject(case),
             other => Err(format!("unknown kind {other:?}")),
         }
     });

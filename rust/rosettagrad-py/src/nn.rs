@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use rosettagrad as rg;
 use rosettagrad::{Module as _, Scalar};
@@ -55,6 +55,12 @@ pub(crate) fn check_size(name: &str, n: &Bound<'_, PyAny>) -> PyResult<usize> {
 }
 
 pub(crate) fn check_activation(a: &Bound<'_, PyAny>) -> PyResult<rg::Activation> {
+    if a.cast::<PyString>().is_err() {
+        let got = type_name(a);
+        return Err(PyTypeError::new_err(format!(
+            "activation must be a str, got {got}"
+        )));
+    }
     let parsed = a
         .extract::<String>()
         .ok()
@@ -129,6 +135,12 @@ pub(crate) fn draw(rng: Option<&Bound<'_, PyAny>>, count: usize) -> PyResult<Dra
 }
 
 pub(crate) fn inputs(x: &Bound<'_, PyAny>) -> PyResult<Vec<Scalar>> {
+    if x.cast::<PyDict>().is_ok() {
+        let got = type_name(x);
+        return Err(PyTypeError::new_err(format!(
+            "inputs must be a list of numbers or Values, got {got}"
+        )));
+    }
     let mut out = Vec::new();
     for item in x.try_iter()? {
         out.push(scalar(&item?, "inputs")?);

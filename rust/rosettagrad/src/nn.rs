@@ -2,13 +2,37 @@
 //!
 //! A forward pass takes the tape's lock once and builds the whole graph with
 //! plain indices (SPEC §2.3's exact graph), instead of one lock per op.
+//!
+//! Bad input that other ports refuse at run time does not compile here; the
+//! conformance adapter answers those `reject` cases with `compile-time` (SPEC §4.5):
+//!
+//! ```compile_fail
+//! let _ = rosettagrad::Value::new("2"); // data that is not a number
+//! ```
+//! ```compile_fail
+//! use rosettagrad::Value;
+//! let _ = Value::new(2.0).powf(Value::new(3.0)); // a Value exponent
+//! ```
+//! ```compile_fail
+//! let _ = rosettagrad::MLP::new(2, &[-1]); // a negative layer size
+//! ```
+//! ```compile_fail
+//! let _ = rosettagrad::MLP::new(2, &[1]).forward_f64(None); // no list of inputs
+//! ```
+//! ```compile_fail
+//! let _ = rosettagrad::MLP::new(2, &[1]).forward_f64(&["a", "b"]); // inputs that are strings
+//! ```
+//! ```compile_fail
+//! use rosettagrad::{Activation::*, MLP};
+//! let _ = MLP::with_options(2, &[1], Tanh, Linear, Some(18446744073709551616)); // seed 2^64
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::engine::{Scalar, Value};
 use crate::rng::{SplitMix64, Uniform};
-use crate::tape::{tape, Operand, Tape};
+use crate::tape::{tape, try_reserve_nodes, Operand, Tape};
 use crate::Error;
 
 /// A neuron's nonlinearity.
@@ -90,7 +114,25 @@ pub struct Neuron {
 
 impl Neuron {
     /// A neuron of `nin` inputs drawing its weights from `rng`.
+    ///
+    /// # Panics
+    /// If `nin` is 0 or the neuron cannot fit (see [`Neuron::try_new`]).
     pub fn new(nin: usize, activation: Activation, rng: &mut impl Uniform) -> Neuron {
+        Neuron::try_new(nin, activation, rng).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like [`Neuron::new`]; an error if `nin` is 0 or its `nin + 1` parameters cannot fit.
+    pub fn try_new(
+        nin: usize,
+        activation: Activation,
+        rng: &mut impl Uniform,
+    ) -> Result<Neuron, Error> {
+        check_size("nin", nin)?;
+        check_parameter_count(|| format!("Neuron({nin})"), nin as u128 + 1)?;
+        Ok(Neuron::build(nin, activation, rng))
+    }
+
+    fn build(nin: usize, activation: Activation, rng: &mut impl Uniform) -> Neuron {
         let w = (0..nin)
             .map(|_| Value::new(rng.uniform(-1.0, 1.0)))
             .collect();
@@ -182,10 +224,31 @@ pub struct Layer {
 
 impl Layer {
     /// `nout` neurons of `nin` inputs each, drawn neuron by neuron from `rng`.
+    ///
+    /// # Panics
+    /// If a size is 0 or the layer cannot fit (see [`Layer::try_new`]).
     pub fn new(nin: usize, nout: usize, activation: Activation, rng: &mut impl Uniform) -> Layer {
+        Layer::try_new(nin, nout, activation, rng).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like [`Layer::new`]; an error if a size is 0 or its parameters cannot fit.
+    pub fn try_new(
+        nin: usize,
+        nout: usize,
+        activation: Activation,
+        rng: &mut impl Uniform,
+    ) -> Result<Layer, Error> {
+        check_size("nin", nin)?;
+        check_size("nout", nout)?;
+        let count = (nin as u128 + 1) * nout as u128;
+        check_parameter_count(|| format!("Layer({nin}, {nout})"), count)?;
+        Ok(Layer::build(nin, nout, activation, rng))
+    }
+
+    fn build(nin: usize, nout: usize, activation: Activation, rng: &mut impl Uniform) -> Layer {
         Layer {
             neurons: (0..nout)
-                .map(|_| Neuron::new(nin, activation, rng))
+                .map(|_| Neuron::build(nin, activation, rng))
                 .collect(),
         }
     }
@@ -295,14 +358,15 @@ impl MLP {
             ));
         }
         let sizes: Vec<usize> = std::iter::once(nin).chain(nouts.iter().copied()).collect();
-        for (name, &n) in [("nin", &nin)]
-            .into_iter()
-            .chain(nouts.iter().map(|n| ("nout", n)))
-        {
-            if n < 1 {
-                return Err(Error::new(format!("{name} must be at least 1, got {n}")));
-            }
+        check_size("nin", nin)?;
+        for &n in nouts {
+            check_size("nout", n)?;
         }
+        let count: u128 = sizes
+            .windows(2)
+            .map(|w| (w[0] as u128 + 1) * w[1] as u128)
+            .sum();
+        check_parameter_count(|| format!("MLP({nin}, {nouts:?})"), count)?;
         let last = nouts.len() - 1;
         let layers = (0..nouts.len())
             .map(|i| {
@@ -311,7 +375,7 @@ impl MLP {
                 } else {
                     activation
                 };
-                Layer::new(sizes[i], sizes[i + 1], act, rng)
+                Layer::build(sizes[i], sizes[i + 1], act, rng)
             })
             .collect();
         Ok(MLP { layers })
@@ -373,6 +437,29 @@ impl fmt::Debug for MLP {
 
 // endregion
 
+/// SPEC §2.3: a model of more parameters than this is refused before it is built
+/// (the tape addresses its nodes with `u32`).
+pub const MAX_PARAMETERS: u128 = u32::MAX as u128;
+
+fn check_size(name: &str, n: usize) -> Result<(), Error> {
+    if n < 1 {
+        return Err(Error::new(format!("{name} must be at least 1, got {n}")));
+    }
+    Ok(())
+}
+
+/// Refuse a model that cannot fit before allocating any of it: more than
+/// [`MAX_PARAMETERS`], or more than the tape can reserve room for.
+fn check_parameter_count(what: impl Fn() -> String, count: u128) -> Result<(), Error> {
+    if count > MAX_PARAMETERS {
+        return Err(Error::new(format!(
+            "{} would have {count} parameters, more than fit here (at most {MAX_PARAMETERS})",
+            what()
+        )));
+    }
+    try_reserve_nodes(count as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +512,27 @@ mod tests {
         assert_eq!(err.to_string(), "Neuron expects 3 inputs, got 1");
         assert!(MLP::with_options(3, &[], Activation::Tanh, Activation::Linear, None).is_err());
         assert!(MLP::with_options(3, &[0], Activation::Tanh, Activation::Linear, None).is_err());
+    }
+
+    #[test]
+    fn a_model_too_large_is_refused_before_it_is_built_naming_the_count() {
+        let (t, l) = (Activation::Tanh, Activation::Linear);
+        let err = MLP::with_options(1_000_000, &[1_000_000], t, l, Some(1)).unwrap_err();
+        assert!(
+            err.to_string().contains("1000001000000 parameters"),
+            "{err}"
+        );
+        let err = MLP::with_options(1 << 16, &[1 << 16], t, l, None).unwrap_err();
+        assert!(err.to_string().contains("4295032832"), "{err}");
+        let err = Layer::try_new(1_000_000, 1_000_000, t, &mut SplitMix64::new(1)).unwrap_err();
+        assert!(err.to_string().contains("1000001000000"), "{err}");
+        let err = Neuron::try_new(1 << 32, t, &mut SplitMix64::new(1)).unwrap_err();
+        assert!(err.to_string().contains("4294967297"), "{err}");
+        let err = Neuron::try_new(0, t, &mut SplitMix64::new(1)).unwrap_err();
+        assert_eq!(err.to_string(), "nin must be at least 1, got 0");
+        let err = Layer::try_new(2, 0, t, &mut SplitMix64::new(1)).unwrap_err();
+        assert_eq!(err.to_string(), "nout must be at least 1, got 0");
+        assert_eq!(MLP::new(2, &[3, 1]).parameters().len(), 13);
     }
 
     #[test]
