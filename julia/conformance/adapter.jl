@@ -298,19 +298,50 @@ function describe()
     )
 end
 
-function run_cases(path::AbstractString)
-    doc = CaseJSON.parse(read(path, String))
+"""IN.json itself is unusable: the adapter says why and exits 2, no stack trace."""
+struct BadInput <: Exception
+    msg::String
+end
+
+"""The cases of IN.json, or BadInput naming what is wrong with the document."""
+function read_input(path::AbstractString)
+    text = try
+        read(path, String)
+    catch e
+        e isa SystemError || rethrow()
+        throw(BadInput("cannot read $path: $(Libc.strerror(e.errnum))"))
+    end
+    doc = try
+        CaseJSON.parse(text)
+    catch e
+        e isa ArgumentError || rethrow()
+        throw(BadInput("$path is not valid JSON: $(e.msg)"))
+    end
+    doc isa AbstractDict ||
+        throw(BadInput("$path: expected a JSON object, got $(nameof(typeof(doc)))"))
     protocol = get(doc, "protocol", nothing)
     protocol == PROTOCOL ||
-        error("unsupported protocol $(repr(protocol)): this adapter speaks $PROTOCOL")
-    return Dict{String,Any}("protocol" => PROTOCOL, "results" => Any[run_case(c) for c in doc["cases"]])
+        throw(BadInput("$path: protocol $(repr(protocol)), this adapter speaks $PROTOCOL"))
+    cases = get(doc, "cases", nothing)
+    cases isa AbstractVector || throw(BadInput("$path: field `cases` must be a list of cases"))
+    return cases
+end
+
+function run_cases(path::AbstractString)
+    return Dict{String,Any}("protocol" => PROTOCOL, "results" => Any[run_case(c) for c in read_input(path)])
 end
 
 function main(args)
     if length(args) == 1 && args[1] == "describe"
         out = describe()
     elseif length(args) == 2 && args[1] == "run"
-        out = run_cases(args[2])
+        out = try
+            run_cases(args[2])
+        catch e
+            e isa BadInput || rethrow()
+            println(stderr, "error: ", e.msg)
+            return 2
+        end
     else
         println(stderr, "usage: julia julia/conformance/adapter.jl describe | run IN.json")
         return 2
