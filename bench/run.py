@@ -2,6 +2,7 @@
 
     nox -s bench -- [--impl NAME]... [--workload NAME]... [--report PATH] [--quick]
                     [--runs N] [--record] [--rs-wheel dist/rosettagrad_rs-*.whl]
+                    [--skip IMPL:WORKLOAD]...
 
 Each (impl, workload) runs in a fresh process (its runner, bench/README.md) with
 the language's default garbage collector on, except `micrograd-nogc` (micrograd
@@ -293,6 +294,13 @@ def main(argv: list[str]) -> int:
         help="also write bench/results/latest.json and regenerate README.md's bench table",
     )
     ap.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="IMPL:WORKLOAD",
+        help="leave this row unmeasured (still listed, its error says so): e.g. micrograd:memory",
+    )
+    ap.add_argument(
         "--rs-wheel",
         type=Path,
         help="install this rosettagrad_rs wheel (e.g. from dist/) for rust-py, rust-py-ops",
@@ -306,6 +314,15 @@ def main(argv: list[str]) -> int:
         use_rs_wheel(args.rs_wheel)
     impls = [IMPLS[n] for n in (args.impl or list(IMPLS))]
     workloads = args.workload or WORKLOADS
+    skips = set()
+    for spec in args.skip:
+        impl_name, _, workload_name = spec.partition(":")
+        if impl_name not in IMPLS or workload_name not in WORKLOADS:
+            ap.error(
+                f"--skip wants IMPL:WORKLOAD (impls {list(IMPLS)}, "
+                f"workloads {WORKLOADS}), got {spec!r}"
+            )
+        skips.add((impl_name, workload_name))
     extra = (
         ["--repeat", "1", "--warmup", "0", "--size", "1000", "--steps", "3"] if args.quick else []
     )
@@ -324,7 +341,11 @@ def main(argv: list[str]) -> int:
                     file=sys.stderr,
                     flush=True,
                 )
-                error = errors[impl.name]
+                error = errors[impl.name] or (
+                    f"not measured (--skip {impl.name}:{workload})"
+                    if (impl.name, workload) in skips
+                    else None
+                )
                 results.append(
                     row(impl.name, workload, error=error)
                     if error

@@ -99,3 +99,22 @@ def test_ns_per_node_is_the_median_per_node():
     assert r["error"] is None, r
     assert (r["median_s"], r["min_s"], r["max_s"], r["nodes"]) == (0.003, 0.002, 0.004, 1000)
     assert r["ns_per_node"] == pytest.approx(3000.0, rel=1e-12)
+
+
+def test_a_skipped_row_is_listed_with_its_reason_and_not_measured(tmp_path, monkeypatch):
+    measured = []
+    monkeypatch.setattr(run, "measure", lambda impl, w, extra: measured.append((impl.name, w)))
+    monkeypatch.setattr(run, "unavailable_reason", lambda impl, builds: None)
+    report = tmp_path / "bench.json"
+    args = ["--impl", "micrograd", "--workload", "wide", "--report", str(report)]
+    assert run.main([*args, "--skip", "micrograd:wide"]) == 0
+    assert measured == []
+    (r,) = json.loads(report.read_text())["results"]
+    assert (r["impl"], r["workload"]) == ("micrograd", "wide")
+    assert r["error"] == "not measured (--skip micrograd:wide)" and r["median_s"] is None
+
+
+def test_skip_names_a_known_impl_and_workload(capsys):
+    with pytest.raises(SystemExit):
+        run.main(["--skip", "micrograd-wide"])
+    assert "--skip wants IMPL:WORKLOAD" in capsys.readouterr().err
