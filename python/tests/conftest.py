@@ -3,8 +3,8 @@
     pytest python/tests                             # the Python reference
     pytest python/tests --engine rosettagrad_rs     # the Rust wheel, as a drop-in
 
-Tests marked `reference_only` check pure-Python internals and run only against
-`rosettagrad`.
+Tests marked `reference_only` check pure-Python internals: they run only against
+`rosettagrad`, and with another engine they are deselected (not collected as skips).
 """
 
 from __future__ import annotations
@@ -28,13 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    engine = config.getoption("--engine")
-    if engine == "rosettagrad":
+    if config.getoption("--engine") == "rosettagrad":
         return
-    skip = pytest.mark.skip(reason=f"tests a pure-Python internal; engine is {engine}")
-    for item in items:
-        if "reference_only" in item.keywords:
-            item.add_marker(skip)
+    internal = [item for item in items if "reference_only" in item.keywords]
+    if internal:
+        config.hook.pytest_deselected(items=internal)
+        items[:] = [item for item in items if "reference_only" not in item.keywords]
 
 
 @pytest.fixture(scope="session")
