@@ -226,6 +226,7 @@ impl Tape {
     // ----- ops: forward value and local derivatives side by side -----
 
     // region: add
+    #[inline]
     pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) + self.data(b);
         self.push(Op::Add, [a, b], out, [1.0, 1.0])
@@ -240,6 +241,7 @@ impl Tape {
     // endregion
 
     // region: mul
+    #[inline]
     pub(crate) fn mul(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
         self.push(Op::Mul, [a, b], x * y, [y, x])
@@ -332,7 +334,9 @@ impl Tape {
     pub(crate) fn backward(&mut self, root: u32) {
         // The sort also zeroes each node's grad, saving the leaves' first (one pass, not two).
         self.sort(root, true);
-        let (grad, nodes, local) = (&mut self.grad[..], &self.nodes[..], &self.local[..]);
+        // All three cut to one length, so one bounds check covers a node's three reads.
+        let n = self.nodes.len();
+        let (grad, nodes, local) = (&mut self.grad[..n], &self.nodes[..], &self.local[..n]);
         grad[root as usize] = 1.0;
         for &v in self.topo.iter().rev() {
             let j = v as usize;
@@ -362,7 +366,8 @@ impl Tape {
     /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
     /// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
     fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
-        let (nodes, grad) = (&mut *s.nodes, &mut *s.grad);
+        let nodes = &mut *s.nodes;
+        let grad = &mut s.grad[..nodes.len()]; // one length: one bounds check per node
         let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
         let mut place = |v: u32, leaf: bool| {
             topo.push(v);
