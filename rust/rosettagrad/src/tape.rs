@@ -250,7 +250,8 @@ impl Tape {
                 self.grad[j] = 0.0;
                 self.local[j] = local;
                 self.nodes[j] = node;
-                self.rc[j] = 0;
+                // rc[j] is 0 already: a counted node is a root, and roots are never freed.
+                debug_assert_eq!(self.rc[j], 0);
                 j as u32
             }
             None => {
