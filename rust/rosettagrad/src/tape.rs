@@ -28,9 +28,10 @@
 //! recursion) and frees every other slot at once, 64 slots per bitmap word. It
 //! only runs when a Value without children lost its last count since the last
 //! one (otherwise nothing can be garbage: a node with a child is reached through
-//! it, so dropping a temporary or a chain's old handle never triggers one) and when at least as many nodes were made since as survived the
-//! last one (and an eighth of the tape): its work is paid for by those
-//! allocations, and memory stays within about twice what is live. A training
+//! it, so dropping a temporary or a chain's old handle never triggers one) and when at least as many nodes were made since as the
+//! last one traced (a quarter as many for a graph it marked from the last
+//! sort's list, which costs less and happens at most once per `backward`), and
+//! an eighth of the tape: its work is paid for by those allocations. A training
 //! step drops the previous step's graph before the next forward starts, so the
 //! collection runs there and marks little more than the parameters.
 //! [`tape_stats`] collects first, so its `live` count is exact.
@@ -319,7 +320,8 @@ impl Tape {
     /// place a collection may run, so ids a routine holds between two of these
     /// calls need no count. It collects when a Value was dropped since the last
     /// collection and enough nodes were made since then to pay for it (as many
-    /// as survived the last one, and an eighth of the tape); otherwise new nodes
+    /// as the last one traced, a quarter of what it marked from the last sort,
+    /// and an eighth of the tape); otherwise new nodes
     /// take free slots or grow the tape.
     #[inline]
     pub(crate) fn collect_if_due(&mut self) {
@@ -404,7 +406,10 @@ impl Tape {
         }
         self.released = false;
         self.made = 0;
-        self.collect_after = (n - self.free_count).max(n / 8).max(MIN_COLLECT);
+        // The next one must be paid for by as many new nodes as this one's work:
+        // the traced nodes, and a quarter of the sorted graph's (marked from a list).
+        let sorted_work = if sorted { self.topo.len() / 4 } else { 0 };
+        self.collect_after = (traced.len() + sorted_work).max(n / 8).max(MIN_COLLECT);
         self.reached = reached;
         self.traced = traced;
         self.sorted_root = NO_NODE;
@@ -596,6 +601,35 @@ mod tests {
             t.free_count,
             2 * MIN_COLLECT + 1,
             "a dropped Value lets it collect"
+        );
+    }
+
+    #[test]
+    fn a_graph_marked_from_its_sort_does_not_put_off_the_next_collection() {
+        // Python's `loss = step()` holds the last step's sorted graph while the
+        // next one is built: marked from the list, it counts a quarter.
+        let mut t = Tape::new();
+        let mut y = leaf(&mut t, 1.0);
+        for _ in 0..8 * MIN_COLLECT {
+            let next = push(&mut t, Op::Neg, [y, 0]);
+            t.release(y);
+            y = next;
+        }
+        t.backward(y);
+        let dead = leaf(&mut t, 0.0);
+        t.release_handle(dead);
+        t.collect();
+        assert!(t.traced.is_empty());
+        assert_eq!(t.collect_after, (8 * MIN_COLLECT + 1) / 4);
+        for _ in 0..t.collect_after {
+            let garbage = leaf(&mut t, 0.0);
+            t.release_handle(garbage);
+        }
+        t.collect_if_due();
+        assert_eq!(
+            t.free_count,
+            (8 * MIN_COLLECT + 1) / 4,
+            "collected after a quarter of the held graph's size, not all of it"
         );
     }
 
