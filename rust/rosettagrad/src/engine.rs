@@ -382,21 +382,29 @@ impl Tape {
         nodes[root as usize].mark = epoch;
         let mut v = root; // the node whose parents are visited now
         'expand: loop {
-            let node = nodes[v as usize];
-            let (prev, n) = (node.prev, node.parents().len());
-            for k in 0..n {
-                match first_visit(nodes, prev[k], epoch) {
+            // The parents in order, each with the one still to visit after it.
+            let (first, second) = match *nodes[v as usize].parents() {
+                [] => (NO_NODE, NO_NODE),
+                [a] => (a, NO_NODE),
+                [a, b] => (a, b),
+                _ => unreachable!("a node has at most two parents"),
+            };
+            for (p, after) in [(first, second), (second, NO_NODE)] {
+                if p == NO_NODE {
+                    break;
+                }
+                match first_visit(nodes, p, epoch) {
                     Visit::Seen => {}
-                    Visit::Leaf => place(prev[k], true), // a leaf's visit ends where it starts
+                    Visit::Leaf => place(p, true), // a leaf's visit ends where it starts
                     Visit::Expand => {
                         // Come back to v later, with its other parent still to visit.
-                        stack.push((v, if k + 1 < n { prev[k + 1] } else { NO_NODE }));
-                        v = prev[k];
+                        stack.push((v, after));
+                        v = p;
                         continue 'expand;
                     }
                 }
             }
-            place(v, n == 0); // every parent is placed: post-order
+            place(v, first == NO_NODE); // every parent is placed: post-order
             while let Some((child, pending)) = stack.pop() {
                 if pending != NO_NODE {
                     match first_visit(nodes, pending, epoch) {
