@@ -405,18 +405,20 @@ impl Tape {
                 }
             }
             place(v, first == NO_NODE); // every parent is placed: post-order
-            while let Some((child, pending)) = stack.pop() {
+            while let Some(top) = stack.last_mut() {
+                let (child, pending) = *top;
                 if pending != NO_NODE {
+                    top.1 = NO_NODE; // visited now: child is placed when we are back
                     match first_visit(nodes, pending, epoch) {
                         Visit::Seen => {}
                         Visit::Leaf => place(pending, true),
                         Visit::Expand => {
-                            stack.push((child, NO_NODE));
                             v = pending;
                             continue 'expand;
                         }
                     }
                 }
+                stack.pop();
                 place(child, false);
             }
             break;
