@@ -225,8 +225,9 @@ impl Scalar {
 impl Tape {
     // ----- ops: forward value and local derivatives side by side -----
 
-    // region: add
+    // Inlined into a neuron's forward (the attribute stays outside the region).
     #[inline]
+    // region: add
     pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) + self.data(b);
         self.push(Op::Add, [a, b], out, [1.0, 1.0])
@@ -240,8 +241,9 @@ impl Tape {
     }
     // endregion
 
-    // region: mul
+    // Inlined into a neuron's forward (the attribute stays outside the region).
     #[inline]
+    // region: mul
     pub(crate) fn mul(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
         self.push(Op::Mul, [a, b], x * y, [y, x])
