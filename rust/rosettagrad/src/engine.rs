@@ -225,6 +225,8 @@ impl Scalar {
 impl Tape {
     // ----- ops: forward value and local derivatives side by side -----
 
+    // Inlined into a neuron's forward (the attribute stays outside the region).
+    #[inline]
     // region: add
     pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) + self.data(b);
@@ -239,6 +241,8 @@ impl Tape {
     }
     // endregion
 
+    // Inlined into a neuron's forward (the attribute stays outside the region).
+    #[inline]
     // region: mul
     pub(crate) fn mul(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
@@ -332,7 +336,9 @@ impl Tape {
     pub(crate) fn backward(&mut self, root: u32) {
         // The sort also zeroes each node's grad, saving the leaves' first (one pass, not two).
         self.sort(root, true);
-        let (grad, nodes, local) = (&mut self.grad[..], &self.nodes[..], &self.local[..]);
+        // All three cut to one length, so one bounds check covers a node's three reads.
+        let n = self.nodes.len();
+        let (grad, nodes, local) = (&mut self.grad[..n], &self.nodes[..], &self.local[..n]);
         grad[root as usize] = 1.0;
         for &v in self.topo.iter().rev() {
             let j = v as usize;
@@ -362,7 +368,8 @@ impl Tape {
     /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
     /// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
     fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
-        let (nodes, grad) = (&mut *s.nodes, &mut *s.grad);
+        let nodes = &mut *s.nodes;
+        let grad = &mut s.grad[..nodes.len()]; // one length: one bounds check per node
         let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
         let mut place = |v: u32, leaf: bool| {
             topo.push(v);
@@ -377,33 +384,43 @@ impl Tape {
         nodes[root as usize].mark = epoch;
         let mut v = root; // the node whose parents are visited now
         'expand: loop {
-            let node = nodes[v as usize];
-            let (prev, n) = (node.prev, node.parents().len());
-            for k in 0..n {
-                match first_visit(nodes, prev[k], epoch) {
+            // The parents in order, each with the one still to visit after it.
+            let (first, second) = match *nodes[v as usize].parents() {
+                [] => (NO_NODE, NO_NODE),
+                [a] => (a, NO_NODE),
+                [a, b] => (a, b),
+                _ => unreachable!("a node has at most two parents"),
+            };
+            for (p, after) in [(first, second), (second, NO_NODE)] {
+                if p == NO_NODE {
+                    break;
+                }
+                match first_visit(nodes, p, epoch) {
                     Visit::Seen => {}
-                    Visit::Leaf => place(prev[k], true), // a leaf's visit ends where it starts
+                    Visit::Leaf => place(p, true), // a leaf's visit ends where it starts
                     Visit::Expand => {
                         // Come back to v later, with its other parent still to visit.
-                        stack.push((v, if k + 1 < n { prev[k + 1] } else { NO_NODE }));
-                        v = prev[k];
+                        stack.push((v, after));
+                        v = p;
                         continue 'expand;
                     }
                 }
             }
-            place(v, n == 0); // every parent is placed: post-order
-            while let Some((child, pending)) = stack.pop() {
+            place(v, first == NO_NODE); // every parent is placed: post-order
+            while let Some(top) = stack.last_mut() {
+                let (child, pending) = *top;
                 if pending != NO_NODE {
+                    top.1 = NO_NODE; // visited now: child is placed when we are back
                     match first_visit(nodes, pending, epoch) {
                         Visit::Seen => {}
                         Visit::Leaf => place(pending, true),
                         Visit::Expand => {
-                            stack.push((child, NO_NODE));
                             v = pending;
                             continue 'expand;
                         }
                     }
                 }
+                stack.pop();
                 place(child, false);
             }
             break;
