@@ -21,8 +21,8 @@ SOURCES=/etc/apt/sources.list.d/bullseye.sources
 PREFS=/etc/apt/preferences.d/bullseye-low
 
 works() { # $1 exists and a caught throw does not crash it
-  [ -x "$1" ] && "$1" --startup-file=no -e \
-    'f() = throw(ArgumentError("x")); try f() catch e; end' >/dev/null 2>&1
+  [ -x "$1" ] && ("$1" --startup-file=no -e \
+    'f() = throw(ArgumentError("x")); try f() catch e; end') >/dev/null 2>&1
 }
 # Fast when done already: the julia on PATH (the wrapper, or a contributor's own) works.
 if works "$(command -v julia || true)"; then
@@ -84,5 +84,10 @@ chmod +x "$WRAPPER"
 if ! works "$WRAPPER"; then
   echo "install-debian.sh: julia installed but a caught throw still fails:" >&2
   "$WRAPPER" --startup-file=no -e 'f() = throw(ArgumentError("x")); try f() catch e; println(e) end' >&2 || true
+  exit 1
+fi
+# The wrapper must be the julia that PATH finds, not Debian's /usr/bin/julia.
+if [ "$(command -v julia)" != "$WRAPPER" ]; then
+  echo "install-debian.sh: PATH finds $(command -v julia), not $WRAPPER: put $PREFIX first" >&2
   exit 1
 fi
