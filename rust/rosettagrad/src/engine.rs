@@ -523,9 +523,11 @@ impl Arg<'_> {
     }
 
     /// Give up a moved Value's count on the locked tape, instead of in `Drop`.
+    /// Only for an operand of the op just made: it has a child now, so losing
+    /// the count cannot make it garbage.
     fn release(self, t: &mut Tape) {
         if let Arg::Moved(v) = self {
-            t.release_handle(v.id);
+            t.release(v.id);
             std::mem::forget(v); // its count is given up: Drop must not run
         }
     }
