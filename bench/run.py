@@ -191,13 +191,14 @@ def combine(runs: list[list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dic
     for i, first in enumerate(runs[0]):
         rows = [results[i] for results in runs]
         impl, workload = first["impl"], first["workload"]
-        errors = [
-            f"run {n + 1} of {len(runs)}: {r['error']}" for n, r in enumerate(rows) if r["error"]
-        ]
-        if errors:
-            combined.append(
-                row(impl, workload, error=errors[0] if len(runs) > 1 else rows[0]["error"])
-            )
+        failed = [(n, r["error"]) for n, r in enumerate(rows) if r["error"]]
+        if failed:
+            if len(failed) == len(rows) and len({e for _, e in failed}) == 1:
+                error = failed[0][1]  # every run failed alike: say it once
+            else:
+                n, e = failed[0]
+                error = f"run {n + 1} of {len(runs)}: {e}"
+            combined.append(row(impl, workload, error=error))
             continue
         if workload == "memory":
             combined.append(

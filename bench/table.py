@@ -65,7 +65,9 @@ def error_text(error: str) -> str:
     error = re.sub(r"exit -?\d+: ", "", error)
     if "build failed" in error:  # the build's log tail is in the report, not the table
         error = error[: error.index("build failed")] + "build failed (log in the report)"
-    return error if len(error) <= 60 else error[:57] + "..."
+    if len(error) <= 60:
+        return error
+    return error[: error.rindex(" ", 0, 60)] + " …"  # at a word's end
 
 
 def render(report: dict[str, Any]) -> str:

@@ -125,6 +125,8 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     js = next(line for line in text.splitlines() if line.startswith("| js"))
     assert "unavailable: `node` not found on PATH" in js
     assert table.error_text("run 2 of 3: exit 1: RecursionError") == "run 2 of 3: RecursionError"
+    long = "RecursionError: maximum recursion depth exceeded while calling a Python object"
+    assert table.error_text(long) == "RecursionError: maximum recursion depth exceeded while …"
     assert table.error_text("run 1 of 2: build failed:  [21] #develop at API.jl:67") == (
         "run 1 of 2: build failed (log in the report)"
     )
@@ -208,6 +210,11 @@ def test_an_error_in_any_run_is_the_rows_error():
     assert rows[1]["ratio_vs_micrograd"] is None and "python" not in spread
     rows, _ = run.combine([failed])
     assert rows[1]["error"] == "exit 1: boom"  # one run: the runner's own words
+    rows, _ = run.combine([failed, failed, failed])
+    assert rows[1]["error"] == "exit 1: boom"  # every run alike: said once, no "run 1 of 3"
+    other = [timing("micrograd", 2.0, 1.9, 2.1), run.row("python", "moons", error="exit 1: bang")]
+    rows, _ = run.combine([failed, other])
+    assert rows[1]["error"] == "run 1 of 2: exit 1: boom"  # runs that differ: the first, named
 
 
 def test_record_writes_the_file_and_the_readme_table(tmp_path, monkeypatch):

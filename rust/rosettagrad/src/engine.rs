@@ -124,10 +124,7 @@ impl Value {
     }
 
     fn unary(&self, f: impl FnOnce(&mut Tape, u32) -> u32) -> Value {
-        let mut t = tape();
-        t.collect_if_due();
-        let id = f(&mut t, self.id);
-        Value::owned(t.counted(id))
+        unary(f, Arg::Borrowed(self))
     }
 
     /// `self ^ k` for an integer exponent (`_op` prints `**k`).
@@ -321,6 +318,7 @@ impl Tape {
 
     /// `a op b` for operands that may be plain numbers.
     /// (Like every routine that pushes nodes, its caller calls `collect_if_due` first.)
+    #[inline(always)] // a number operand's leaf is made only where one was written
     pub(crate) fn binary(
         &mut self,
         f: impl FnOnce(&mut Tape, u32, u32) -> u32,
@@ -506,57 +504,98 @@ impl fmt::Display for Value {
     }
 }
 
+/// An operand of `+ - * /` as the caller wrote it. A Value passed by value
+/// hands its count back under the op's own lock, where dropping it afterwards
+/// would take the lock a second time (`y = y * &c` locks once per op).
+enum Arg<'a> {
+    Borrowed(&'a Value),
+    Moved(Value),
+    Number(f64),
+}
+
+impl Arg<'_> {
+    fn operand(&self) -> Operand {
+        match self {
+            Arg::Borrowed(v) => Operand::Node(v.id),
+            Arg::Moved(v) => Operand::Node(v.id),
+            Arg::Number(x) => Operand::Const(*x),
+        }
+    }
+
+    /// Give up a moved Value's count on the locked tape, instead of in `Drop`.
+    /// Only for an operand of the op just made: it has a child now, so losing
+    /// the count cannot make it garbage.
+    fn release(self, t: &mut Tape) {
+        if let Arg::Moved(v) = self {
+            t.release(v.id);
+            std::mem::forget(v); // its count is given up: Drop must not run
+        }
+    }
+}
+
+impl<'a> From<&'a Value> for Arg<'a> {
+    fn from(v: &'a Value) -> Arg<'a> {
+        Arg::Borrowed(v)
+    }
+}
+
+impl From<Value> for Arg<'_> {
+    fn from(v: Value) -> Self {
+        Arg::Moved(v)
+    }
+}
+
+impl From<f64> for Arg<'_> {
+    fn from(x: f64) -> Self {
+        Arg::Number(x)
+    }
+}
+
+/// `a op b` under one lock; moved operands are released after the op read them.
+// Inlined into each operator impl, so which operands are moved is known there.
+#[inline(always)]
+fn binary(op: impl FnOnce(&mut Tape, u32, u32) -> u32, a: Arg<'_>, b: Arg<'_>) -> Value {
+    let mut t = tape();
+    t.collect_if_due();
+    let id = t.binary(op, a.operand(), b.operand());
+    let out = Value::owned(t.counted(id));
+    a.release(&mut t);
+    b.release(&mut t);
+    out
+}
+
+/// `op a` under one lock, like [`binary`].
+#[inline(always)]
+fn unary(op: impl FnOnce(&mut Tape, u32) -> u32, a: Arg<'_>) -> Value {
+    let mut t = tape();
+    t.collect_if_due();
+    let a_id = t.operand(a.operand());
+    let id = op(&mut t, a_id);
+    let out = Value::owned(t.counted(id));
+    a.release(&mut t);
+    out
+}
+
 /// Values, references to Values and f64 on either side of + - * /.
 macro_rules! binary_ops {
     ($($Trait:ident $method:ident $op:path;)*) => {$(
-        impl $Trait<&Value> for &Value {
-            type Output = Value;
-            fn $method(self, rhs: &Value) -> Value {
-                let mut t = tape();
-                t.collect_if_due();
-                let id = $op(&mut t, self.id, rhs.id);
-                Value::owned(t.counted(id))
-            }
-        }
-        impl $Trait<Value> for Value {
-            type Output = Value;
-            fn $method(self, rhs: Value) -> Value { (&self).$method(&rhs) }
-        }
-        impl $Trait<&Value> for Value {
-            type Output = Value;
-            fn $method(self, rhs: &Value) -> Value { (&self).$method(rhs) }
-        }
-        impl $Trait<Value> for &Value {
-            type Output = Value;
-            fn $method(self, rhs: Value) -> Value { self.$method(&rhs) }
-        }
-        impl $Trait<f64> for &Value {
-            type Output = Value;
-            fn $method(self, rhs: f64) -> Value {
-                let mut t = tape();
-                t.collect_if_due();
-                let id = t.binary($op, Operand::Node(self.id), Operand::Const(rhs));
-                Value::owned(t.counted(id))
-            }
-        }
-        impl $Trait<f64> for Value {
-            type Output = Value;
-            fn $method(self, rhs: f64) -> Value { (&self).$method(rhs) }
-        }
-        impl $Trait<&Value> for f64 {
-            type Output = Value;
-            fn $method(self, rhs: &Value) -> Value {
-                let mut t = tape();
-                t.collect_if_due();
-                let id = t.binary($op, Operand::Const(self), Operand::Node(rhs.id));
-                Value::owned(t.counted(id))
-            }
-        }
-        impl $Trait<Value> for f64 {
-            type Output = Value;
-            fn $method(self, rhs: Value) -> Value { self.$method(&rhs) }
-        }
+        binary_ops!(@impl $Trait $method $op; &Value, &Value);
+        binary_ops!(@impl $Trait $method $op; Value, Value);
+        binary_ops!(@impl $Trait $method $op; Value, &Value);
+        binary_ops!(@impl $Trait $method $op; &Value, Value);
+        binary_ops!(@impl $Trait $method $op; Value, f64);
+        binary_ops!(@impl $Trait $method $op; &Value, f64);
+        binary_ops!(@impl $Trait $method $op; f64, Value);
+        binary_ops!(@impl $Trait $method $op; f64, &Value);
     )*};
+    (@impl $Trait:ident $method:ident $op:path; $Lhs:ty, $Rhs:ty) => {
+        impl $Trait<$Rhs> for $Lhs {
+            type Output = Value;
+            fn $method(self, rhs: $Rhs) -> Value {
+                binary($op, self.into(), rhs.into())
+            }
+        }
+    };
 }
 
 binary_ops! {
@@ -576,7 +615,7 @@ impl Neg for &Value {
 impl Neg for Value {
     type Output = Value;
     fn neg(self) -> Value {
-        (&self).neg()
+        unary(Tape::neg, self.into())
     }
 }
 
@@ -607,6 +646,26 @@ mod tests {
         assert_eq!(x.powi(3).op(), "**3");
         assert_eq!(x.powf(0.5).op(), "**0.5");
         assert_eq!(x.powf(2.0).op(), "**2.0");
+    }
+
+    #[test]
+    fn an_op_gives_up_the_counts_of_the_values_moved_into_it() {
+        let (a, b) = (Value::new(2.0), Value::new(3.0));
+        let (a_id, b_id) = (a.id, b.id);
+        let kept = a.clone();
+        let count = |id| tape().count(id);
+        assert_eq!(count(a_id), 2);
+        let y = a * &b; // a moves in: its count goes with it, b's stays
+        assert_eq!((count(a_id), count(b_id)), (1, 1));
+        let z = -(y.clone() + b); // b and both handles to y's copies move in
+        assert_eq!((count(y.id), count(b_id)), (1, 0));
+        assert_eq!((z.data(), z.local_grads()), (-9.0, vec![-1.0]));
+        let w = 1.0 / z * kept; // a number, a moved Value and a moved Value
+        assert_eq!(w.data(), -2.0 / 9.0);
+        assert_eq!((count(a_id), count(y.id)), (0, 1));
+        w.backward();
+        // w = a / -(y + b): dw/dy = a / (y + b)² = 2/81
+        assert!((y.grad() - 2.0 / 81.0).abs() < 1e-15, "{}", y.grad());
     }
 
     #[test]

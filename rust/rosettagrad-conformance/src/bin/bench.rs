@@ -123,7 +123,7 @@ fn chain(size: usize) -> Value {
     let (x, c) = (Value::new(1.0), Value::new(0.999999));
     let mut y = x;
     for _ in 0..size {
-        y = &y * &c;
+        y = y * &c; // y moves into the op, which drops the old handle under its lock
     }
     y.backward();
     y
@@ -134,16 +134,18 @@ fn wide(size: usize) -> Value {
     let mut level: Vec<Value> = (0..size)
         .map(|i| Value::new(i as f64 / n) * Value::new(1.0 - i as f64 / n))
         .collect();
+    let mut next = Vec::with_capacity(size / 2 + 1);
     while level.len() > 1 {
-        let mut next = Vec::with_capacity(level.len() / 2 + 1);
-        for pair in level.chunks(2) {
-            next.push(if pair.len() == 2 {
-                &pair[0] + &pair[1]
-            } else {
-                pair[0].clone()
+        // Neighbours move into their sum (the level's handles go under the op's lock).
+        let mut values = level.drain(..);
+        while let Some(a) = values.next() {
+            next.push(match values.next() {
+                Some(b) => a + b,
+                None => a, // an odd last element carries over
             });
         }
-        level = next;
+        drop(values);
+        std::mem::swap(&mut level, &mut next);
     }
     let root = level.pop().unwrap_or_else(|| Value::new(0.0));
     root.backward();
