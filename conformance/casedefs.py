@@ -809,6 +809,11 @@ REJECT_VALUES = [
            {"api": "value", "data": {}}, "type", DICT),
     reject("reject.value.value", "Value(Value(2)): a Value does not wrap another Value.",
            {"api": "value", "data": V(2.0)}, "type", "value"),
+    reject("reject.value.bool", "Value(true): a bool is not a number, though Python and Julia "
+           "count it as an integer (both used to give Value(1.0)).",
+           {"api": "value", "data": True}, "type", BOOL),
+    reject("reject.value.false", "Value(false): not 0.0 either.", {"api": "value", "data": False},
+           "type", BOOL),
 ]
 REJECT_OPS = [
     reject("reject.op.add-string", "Value(2) + \"1\": a string operand.", op("add", "1"),
@@ -833,6 +838,29 @@ REJECT_OPS = [
            op("pow", None), "type", NULL),
     reject("reject.op.pow-list", "Value(2) ** [2]: one exponent, not a list.",
            op("pow", [2.0]), "type", LIST),
+    reject("reject.op.mul-string", "Value(2) * \"ab\": the message names str (Python used to "
+           "let str answer, \"can't multiply sequence by non-int of type 'Value'\").",
+           op("mul", "ab"), "type", STR),
+    reject("reject.op.mul-list", "Value(2) * [1]: no repeating a list, no broadcasting; names "
+           "the list.", op("mul", [1.0]), "type", LIST),
+    reject("reject.op.sub-list", "Value(2) - [1]: a type error naming the list.",
+           op("sub", [1.0]), "type", LIST),
+    reject("reject.op.div-list", "Value(2) / [1]: a type error naming the list.",
+           op("div", [1.0]), "type", LIST),
+    reject("reject.op.sub-null", "Value(2) - null: a type error naming null.",
+           op("sub", None), "type", NULL),
+    reject("reject.op.div-null", "Value(2) / null: a type error naming null.",
+           op("div", None), "type", NULL),
+    reject("reject.op.add-bool", "Value(2) + true: a bool is not a number operand either "
+           "(SPEC §2.1).", op("add", True), "type", BOOL),
+    reject("reject.op.sub-false", "Value(2) - false: not a 0 either.", op("sub", False),
+           "type", BOOL),
+    reject("reject.op.mul-bool", "Value(2) * true: not a mask, a type error.", op("mul", True),
+           "type", BOOL),
+    reject("reject.op.div-bool", "Value(2) / true: not a 1 either.", op("div", True),
+           "type", BOOL),
+    reject("reject.op.pow-bool", "Value(2) ** true: the exponent is a number, not a bool.",
+           op("pow", True), "type", BOOL),
 ]
 REJECT_MODULES = [
     reject("reject.neuron.nin-zero", "Neuron(0): a neuron needs at least one input.",
@@ -867,6 +895,8 @@ REJECT_MODULES = [
            "value", "nin", "0"),
     reject("reject.layer.nout-string", "Layer(2, \"2\"): a size is an integer, not a string.",
            {"api": "layer", "nin": 2, "nout": "2"}, "type", STR),
+    reject("reject.layer.nout-bool", "Layer(2, true): a bool is not a size.",
+           {"api": "layer", "nin": 2, "nout": True}, "type", BOOL),
     reject("reject.layer.activation-case", "Layer(2, 2, \"Tanh\"): names are lower case.",
            {"api": "layer", "nin": 2, "nout": 2, "activation": "Tanh"}, "value", "Tanh"),
     reject("reject.mlp.nouts-empty", "MLP(2, []): at least one layer.", mlp_call(2, []),
@@ -889,6 +919,8 @@ REJECT_MODULES = [
            mlp_call(2, [None]), "type", NULL),
     reject("reject.mlp.nout-bool", "MLP(2, [true]): a bool is not a layer size.",
            mlp_call(2, [True]), "type", BOOL),
+    reject("reject.mlp.nin-bool", "MLP(true, [1]): a bool is not an input size.",
+           mlp_call(True, [1]), "type", BOOL),
     reject("reject.mlp.activation-unknown", "MLP(2, [3, 1], activation=\"gelu\").",
            mlp_call(2, [3, 1], activation="gelu"), "value", "gelu"),
     reject("reject.mlp.output-activation-unknown", "MLP(2, [1], output_activation=\"softmax\").",
@@ -954,6 +986,9 @@ REJECT_CALLS = [
            model_call({"api": "layer", "nin": 2, "nout": 3}, None), "type", NULL),
     reject("reject.call.layer-null-element", "Layer(2, 3)([null, 1]).",
            model_call({"api": "layer", "nin": 2, "nout": 3}, [None, 1.0]), "type", NULL),
+    reject("reject.call.mlp-bool", "MLP(2, [1])([true, 1]): inputs are numbers, and a bool is "
+           "not one (Python and Julia used to read it as 1.0).",
+           model_call(M21, [True, 1.0]), "type", BOOL),
 ]
 REJECT_OPTIMIZERS = [
     reject("reject.sgd.empty", "SGD([], lr=0.1): SPEC §2.6, no parameters is an error.",
@@ -968,6 +1003,10 @@ REJECT_OPTIMIZERS = [
            {"api": "sgd", "params": PARAMS, "lr": "0.1"}, "type", STR),
     reject("reject.sgd.lr-null", "SGD(params, lr=null).",
            {"api": "sgd", "params": PARAMS, "lr": None}, "type", NULL),
+    reject("reject.sgd.lr-bool", "SGD(params, lr=true): a bool is not a learning rate.",
+           {"api": "sgd", "params": PARAMS, "lr": True}, "type", BOOL),
+    reject("reject.sgd.momentum-false", "SGD(params, lr=0.1, momentum=false): not 0 either.",
+           {"api": "sgd", "params": PARAMS, "lr": 0.1, "momentum": False}, "type", BOOL),
     reject("reject.sgd.momentum-negative", "SGD(params, lr=0.1, momentum=-0.9).",
            {"api": "sgd", "params": PARAMS, "lr": 0.1, "momentum": -0.9}, "value", "momentum"),
     reject("reject.sgd.weight-decay-negative", "SGD(params, lr=0.1, weight_decay=-1).",
@@ -988,6 +1027,35 @@ REJECT_OPTIMIZERS = [
            ["weight_decay", "weightdecay"]),
     reject("reject.adam.beta1-string", "Adam(params, betas=(\"0.9\", 0.999)).",
            {"api": "adam", "params": PARAMS, "beta1": "0.9"}, "type", STR),
+    reject("reject.adam.beta1-false", "Adam(params, betas=(false, 0.999)): a bool is not a "
+           "beta (Python, Julia and rust-py used to read it as 0.0).",
+           {"api": "adam", "params": PARAMS, "beta1": False}, "type", BOOL),
+    reject("reject.adam.beta2-bool", "Adam(params, betas=(0.9, true)): a type error, not a "
+           "range error about 1.", {"api": "adam", "params": PARAMS, "beta2": True}, "type", BOOL),
+    reject("reject.adam.beta1-null", "Adam(params, betas=(null, 0.999)): a beta is a number.",
+           {"api": "adam", "params": PARAMS, "beta1": None}, "type", NULL),
+    reject("reject.adam.eps-false", "Adam(params, eps=false).",
+           {"api": "adam", "params": PARAMS, "eps": False}, "type", BOOL),
+    reject("reject.adam.lr-null", "Adam(params, lr=None): an argument given as null is not "
+           "left out (rust-py used to take the default).",
+           {"api": "adam", "params": PARAMS, "lr": None}, "type", NULL),
+    reject("reject.sgd.weight-decay-null", "SGD(params, lr=0.1, weight_decay=None).",
+           {"api": "sgd", "params": PARAMS, "lr": 0.1, "weight_decay": None}, "type", NULL),
+    reject("reject.adam.betas-one", "Adam(params, betas=(0.9,)): betas are a pair; the message "
+           "names both lengths (Python used to accept it, and fail at the first step).",
+           {"api": "adam", "params": PARAMS, "betas": [0.9]}, "value", "betas", "2", "1"),
+    reject("reject.adam.betas-three", "Adam(params, betas=(0.9, 0.999, 0.5)).",
+           {"api": "adam", "params": PARAMS, "betas": [0.9, 0.999, 0.5]}, "value", "betas", "2",
+           "3"),
+    reject("reject.adam.betas-empty", "Adam(params, betas=()).",
+           {"api": "adam", "params": PARAMS, "betas": []}, "value", "betas", "2", "0"),
+    reject("reject.adam.betas-number", "Adam(params, betas=0.9): one number is not a pair.",
+           {"api": "adam", "params": PARAMS, "betas": 0.9}, "type", FLOAT),
+    reject("reject.adam.betas-string", "Adam(params, betas=\"ab\"): a string of length 2 is "
+           "not a pair of numbers.", {"api": "adam", "params": PARAMS, "betas": "ab"}, "type",
+           STR),
+    reject("reject.adam.betas-null", "Adam(params, betas=null).",
+           {"api": "adam", "params": PARAMS, "betas": None}, "type", NULL),
 ]
 REJECT_LOSSES = [
     reject("reject.loss.mse-lengths", "mse_loss of 2 predictions and 3 targets: SPEC §2.5, "
@@ -1011,6 +1079,9 @@ REJECT_LOSSES = [
     reject("reject.loss.target-string", "sse_loss([Value(1)], [\"a\"]): targets are numbers.",
            {"api": "loss", "name": "sse", "predictions": [V(1.0)], "targets": ["a"]},
            "type", STR),
+    reject("reject.loss.target-bool", "sse_loss([Value(1)], [true]): a bool is not a target.",
+           {"api": "loss", "name": "sse", "predictions": [V(1.0)], "targets": [True]},
+           "type", BOOL),
     reject("reject.loss.predictions-null", "mse_loss(null, [1]).",
            {"api": "loss", "name": "mse", "predictions": None, "targets": [1.0]}, "type", NULL),
 ]

@@ -281,8 +281,12 @@ function rejectCall(call) {
     case "sgd":
       return () => new SGD(args.params, options(args, { lr: "lr", momentum: "momentum", weight_decay: "weightDecay" }));
     case "adam": {
-      const opts = options(args, { lr: "lr", eps: "eps", weight_decay: "weightDecay" });
-      if (Object.hasOwn(args, "beta1") || Object.hasOwn(args, "beta2")) opts.betas = [args.beta1 ?? 0.9, args.beta2 ?? 0.999];
+      const opts = options(args, { lr: "lr", betas: "betas", eps: "eps", weight_decay: "weightDecay" });
+      if (Object.hasOwn(args, "beta1") || Object.hasOwn(args, "beta2")) {
+        // A beta given as null is passed as null: only a missing one is the default.
+        const beta = (key, missing) => (Object.hasOwn(args, key) ? args[key] : missing);
+        opts.betas = [beta("beta1", 0.9), beta("beta2", 0.999)];
+      }
       return () => new Adam(args.params, opts);
     }
     case "loss": {

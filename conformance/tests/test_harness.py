@@ -591,3 +591,19 @@ def test_reject_lint_derives_features_and_checks_the_module(tmp_path, run):
     path = write_cases(tmp_path / "cases", "reject.json", [case(REJECT, features=["reject"])])
     r = run([path], answers={"__features__": REJECT_FEATURES})
     assert "uses features it does not declare: ['reject.call']" in r.out
+
+
+def test_a_reject_adam_call_takes_betas_or_beta1_beta2_never_both(tmp_path, run):
+    """SPEC §4.5: `betas` (the whole pair, for a pair of the wrong length) is an optional
+    field of the adam call; given with beta1 or beta2 the case is invalid."""
+    adam = {"api": "adam", "params": [{"$value": 1.0}]}
+    features = ["reject", "reject.optimizer"]
+    pair = case(REJECT, id="t.betas", features=features, call={**adam, "betas": [0.9]},
+                expected={"error": "value", "words": ["betas", "2", "1"]})  # fmt: skip
+    both = case(pair, id="t.both", call={**adam, "betas": [0.9, 0.999], "beta1": 0.8})
+    path = write_cases(tmp_path / "cases", "reject.json", [pair, both])
+    answers = {"t.betas": {"raised": "ValueError", "message": "betas must have 2 values, got 1"}}
+    r = run([path], answers={**answers, "__features__": features})
+    assert r.statuses() == {"t.betas": "pass"}, r.out
+    (problem,) = problem_of(r)
+    assert problem["id"] == "t.both" and problem["status"] == "error"

@@ -83,9 +83,10 @@ export class Adam extends Optimizer {
     }
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = options;
     super(params, lr);
-    if (!Array.isArray(betas) || betas.length !== 2) {
+    if (!Array.isArray(betas)) {
       throw new TypeError(`Adam betas must be an Array of 2 numbers, got ${describe(betas)}`);
     }
+    if (betas.length !== 2) throw new RangeError(`betas must have 2 values, got ${betas.length}`);
     ["beta1", "beta2"].forEach((name, i) => {
       const beta = betas[i];
       if (typeof beta !== "number") throw new TypeError(`${name} must be a number, got ${describe(beta)}`);

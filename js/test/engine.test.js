@@ -219,6 +219,17 @@ describe("bad input throws a clear error", () => {
     assert.throws(() => x.div(undefined), { name: "TypeError", message: /got undefined/ });
     assert.throws(() => x.add(1n), { name: "TypeError", message: /got bigint/ });
     assert.throws(() => x.add(new Map()), { name: "TypeError", message: /got Map/ });
+    assert.throws(() => x.mul("ab"), { name: "TypeError", message: /Value\.mul expects a number or a Value, got string/ });
+  });
+
+  test("a boolean is not a number: as data, operand or exponent (SPEC §2.1)", () => {
+    const x = new Value(2);
+    for (const b of [true, false]) {
+      assert.throws(() => new Value(b), { name: "TypeError", message: /Value data must be a number, got boolean/ });
+      assert.throws(() => x.mul(b), { name: "TypeError", message: /got boolean/ });
+      assert.throws(() => x.sub(b), { name: "TypeError", message: /got boolean/ });
+      assert.throws(() => x.pow(b), { name: "TypeError", message: /got boolean/ });
+    }
   });
 
   test("a Value exponent throws; a non-number exponent throws", () => {

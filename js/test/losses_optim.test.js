@@ -152,6 +152,12 @@ describe("optimizers (torch.optim semantics)", () => {
     assert.throws(() => new SGD(new Value(1), { lr: 1 }), { name: "TypeError", message: /got Value/ });
     assert.throws(() => new SGD([new Value(1)], { lr: 1, momentum: -0.5 }), { name: "RangeError", message: /momentum/ });
     assert.throws(() => new Adam([new Value(1)], { betas: [0.9, 1] }), { name: "RangeError", message: /beta2 must be in \[0, 1\), got 1/ });
+    // A wrong length is a RangeError naming both lengths; not an Array, a TypeError naming what.
+    assert.throws(() => new Adam([new Value(1)], { betas: [0.9] }), { name: "RangeError", message: /betas must have 2 values, got 1/ });
+    assert.throws(() => new Adam([new Value(1)], { betas: [0.9, 0.999, 0.5] }), { name: "RangeError", message: /betas must have 2 values, got 3/ });
+    assert.throws(() => new Adam([new Value(1)], { betas: 0.9 }), { name: "TypeError", message: /betas must be an Array of 2 numbers, got number/ });
+    assert.throws(() => new Adam([new Value(1)], { betas: null }), { name: "TypeError", message: /got null/ });
+    assert.throws(() => new Adam([new Value(1)], { betas: [false, 0.999] }), { name: "TypeError", message: /beta1 must be a number, got boolean/ });
     assert.throws(() => new Adam([new Value(1)], { eps: -1 }), { name: "RangeError", message: /eps/ });
     assert.throws(() => new Adam([new Value(1)], { weightDecay: NaN }), { name: "RangeError", message: /weightDecay/ });
   });

@@ -238,6 +238,9 @@ function reject_call(call)
         opts = kw("lr", "eps", "weight_decay")
         if haskey(a, "beta1") || haskey(a, "beta2")
             push!(opts, :betas => (get(a, "beta1", 0.9), get(a, "beta2", 0.999)))
+        elseif haskey(a, "betas")
+            betas = a["betas"]  # a list is the pair, a Tuple as Julia writes one
+            push!(opts, :betas => betas isa AbstractVector ? Tuple(betas) : betas)
         end
         return () -> Adam(a["params"]; opts...)
     elseif api == "loss"

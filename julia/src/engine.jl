@@ -28,9 +28,15 @@ mutable struct Value
     _mark::UInt               # the last topological walk that reached this node
 end
 
-# A leaf from any real number (Int, Float64, Bool, Rational, π, ...).
+# A leaf from any real number (Int, Float64, Rational, π, ...).
 Value(data::Real; label::AbstractString="") =
     Value(Float64(data), 0.0, nothing, nothing, 0.0, 0.0, "", String(label), 0)
+
+# Bool is an Integer in Julia, but not a number here (SPEC §2.1): `Value(true)` is a type
+# error, and so is a Bool operand (`x * true`, which makes a leaf) or exponent.
+Value(data::Bool; label::AbstractString="") = _not_a_bool(:Value, "data", data)
+_not_a_bool(f::Symbol, what::String, x::Bool) =
+    throw(TypeError(f, what, Union{AbstractFloat,Signed,Unsigned}, x))
 
 # A node made by an op: its value, its parents and their local derivatives.
 _node(data::Float64, op::String, a::Value, da::Float64) =
@@ -106,6 +112,8 @@ end
 # `x^2` and `x^-1` are lowered to literal_pow, whose generic method turns x^-n
 # into inv(x)^n; send them to the method above instead (one node, SPEC §2.1).
 Base.literal_pow(::typeof(^), x::Value, ::Val{k}) where {k} = x^k
+
+Base.:^(::Value, k::Bool) = _not_a_bool(:^, "exponent", k)
 
 # A Value exponent is a type error (SPEC §2.1): the exponent must be a plain number.
 Base.:^(::Value, k::Value) = throw(TypeError(:^, "exponent", Real, k))

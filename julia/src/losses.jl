@@ -54,13 +54,18 @@ function _rows(predictions, targets)
         # A String iterates Chars, which convert to numbers: say it is not a target instead.
         t isa Union{Real,AbstractVector,Tuple} ||
             throw(TypeError(:loss, "targets", Union{Real,AbstractVector}, t))
-        t_row = t isa Real ? Float64[t] : Float64[tk::Real for tk in t]
+        t_row = t isa Real ? Float64[_target(t)] : Float64[_target(tk) for tk in t]
         length(y_row) == length(t_row) || throw(DimensionMismatch(
             "sample $n: prediction has $(length(y_row)) outputs but target has $(length(t_row))"))
         push!(rows, (y_row, t_row))
     end
     return rows
 end
+
+# A target is a number; a Bool is a Real in Julia, but not a number here (SPEC §2.1).
+_target(t::Real) = t
+_target(t::Bool) = _not_a_bool(:loss, "targets", t)
+_target(t) = throw(TypeError(:loss, "targets", Real, t))
 
 function _fold_sum(terms::Vector{Value})
     total = terms[1]

@@ -81,8 +81,11 @@ end
 function Adam(params, lr::Real; betas=(0.9, 0.999), eps::Real=1e-8, weight_decay::Real=0.0)
     ps = _check_params(params)
     _check_non_negative("lr", lr)
-    length(betas) == 2 || throw(ArgumentError("betas must be two numbers, got $(length(betas))"))
+    betas isa Union{Tuple,AbstractVector} || throw(TypeError(:Adam, "betas", Tuple{Real,Real}, betas))
+    length(betas) == 2 || throw(ArgumentError("betas must have 2 values, got $(length(betas))"))
     for (name, beta) in zip(("beta1", "beta2"), betas)
+        beta isa Bool && _not_a_bool(:Adam, name, beta)
+        beta isa Real || throw(TypeError(:Adam, name, Real, beta))
         0.0 <= beta < 1.0 || throw(ArgumentError("$name must be in [0, 1), got $beta"))
     end
     _check_non_negative("eps", eps)

@@ -138,7 +138,7 @@ end
     @test (1 / x).data == 0.25 && (x / 2).data == 2.0
     @test (3 + x).data == 7.0 && (x + 3.5).data == 7.5
     @test (2x).data == 8.0               # a literal coefficient is a product too
-    @test (x * (1 // 2)).data == 2.0     # any Real: Rational, Bool, Irrational...
+    @test (x * (1 // 2)).data == 2.0     # any Real but Bool: Rational, Irrational...
     c = 2 * x
     @test c._prev[1]._op == "" && c._prev[1].data == 2.0  # the constant is a leaf
     y = 1 / x
@@ -912,6 +912,35 @@ end
         @test e isa TypeError && occursin(named, message(e))
     end
     @test thrown(() -> MLP(2, 3)) isa MethodError  # a number is not a list of layer sizes
+end
+
+@testset "a Bool is not a number anywhere a number is taken (SPEC §2.1)" begin
+    x, p = Value(2.0), [Value(1.0)]
+    for b in (true, false)
+        for f in (() -> Value(b), () -> x + b, () -> b * x, () -> x / b, () -> x^b,
+                  () -> MLP(2, [1]; seed=1)(Any[b, 1.0]), () -> sse_loss([x], [b]),
+                  () -> hinge_loss([x], Any[b]), () -> Adam(p; betas=(b, 0.999)),
+                  () -> Adam(p; betas=(0.9, b)), () -> SGD(p, b))
+            e = thrown(f)
+            @test e isa TypeError && occursin("Bool", message(e))
+        end
+    end
+    @test (x * 1).data == 2.0 && (x^2).data == 4.0  # integers still are
+end
+
+@testset "Adam's betas are a pair of numbers" begin
+    p = [Value(1.0)]
+    for (betas, n) in (((0.9,), 1), ((0.9, 0.999, 0.5), 3), ((), 0), ([0.9], 1))
+        e = thrown(() -> Adam(p; betas=betas))
+        @test e isa ArgumentError && occursin("betas", message(e)) &&
+              mentions(message(e), 2) && mentions(message(e), n)
+    end
+    for (betas, named) in ((0.9, "Float64"), ("ab", "String"), (nothing, "Nothing"),
+                           ((0.9, "0.999"), "String"))
+        e = thrown(() -> Adam(p; betas=betas))
+        @test e isa TypeError && occursin(named, message(e))
+    end
+    @test Adam(p; betas=[0.5, 0.75]).betas == (0.5, 0.75)  # a Vector of two is a pair too
 end
 
 end # @testset "RosettaGrad"

@@ -11,6 +11,7 @@ Numeric trouble (NaN, ±inf, overflow) is not an error: it follows IEEE 754
 
 from __future__ import annotations
 
+import enum
 import math
 
 import pytest
@@ -24,7 +25,7 @@ def same(a: float, b: float) -> bool:
 
 # ---- non-number operands: a TypeError that names the type ----
 
-NOT_NUMBERS = ["2", None, [1.0], (1.0,), {"x": 1}, 1j, object()]
+NOT_NUMBERS = ["2", None, [1.0], (1.0,), {"x": 1}, 1j, object(), True]
 
 
 @pytest.mark.parametrize("bad", NOT_NUMBERS, ids=lambda b: type(b).__name__)
@@ -36,9 +37,11 @@ def test_value_of_a_non_number_names_its_type(rg, bad):
 @pytest.mark.parametrize("bad", NOT_NUMBERS, ids=lambda b: type(b).__name__)
 def test_arithmetic_with_a_non_number_is_a_type_error(rg, bad):
     x = rg.Value(1.0)
-    # Python's own message names both types ("... 'Value' and 'str'"); sequences
-    # on the left may instead say they can't be repeated by a Value.
-    name = f"{type(bad).__name__}|sequence"
+    # Python's own message names both types ("... 'Value' and 'complex'"); the
+    # engine's names the type that can never be an operand (str, list, bool, ...),
+    # where Python would let a sequence say it "can't multiply sequence by non-int
+    # of type 'Value'".
+    name = rf"\b{type(bad).__name__}\b"
     for op in (
         lambda: x + bad, lambda: bad + x, lambda: x - bad, lambda: bad - x,
         lambda: x * bad, lambda: bad * x, lambda: x / bad, lambda: bad / x,
@@ -46,6 +49,57 @@ def test_arithmetic_with_a_non_number_is_a_type_error(rg, bad):
     ):  # fmt: skip
         with pytest.raises(TypeError, match=name):
             op()
+
+
+def test_a_sequence_times_a_value_names_the_sequence_not_the_value(rg):
+    x = rg.Value(2.0)
+    for op in (lambda: x * "ab", lambda: "ab" * x, lambda: x * [1.0], lambda: (1.0,) * x):
+        with pytest.raises(TypeError, match=r"\b(str|list|tuple)\b") as e:
+            op()
+        assert "sequence" not in str(e.value)
+
+
+def test_an_operand_of_a_type_the_engine_does_not_know_still_gets_its_turn(rg):
+    """NotImplemented for an unknown type: Python's protocol then calls its reflected
+    op, as it would for a NumPy array. Subclasses of int and float are numbers."""
+
+    class Other:
+        def __radd__(self, v: object) -> str:
+            return "radd"
+
+        def __rmul__(self, v: object) -> str:
+            return "rmul"
+
+        def __rpow__(self, v: object) -> str:
+            return "rpow"
+
+    class Half(float):
+        pass
+
+    class Two(enum.IntEnum):
+        TWO = 2
+
+    x = rg.Value(3.0)
+    assert (x + Other(), x * Other(), x ** Other()) == ("radd", "rmul", "rpow")
+    assert (x * Half(0.5)).data == 1.5
+    assert (Two.TWO * x).data == 6.0
+    assert (x ** Half(2.0)).data == 9.0
+
+
+@pytest.mark.parametrize("b", [True, False])
+def test_a_bool_is_not_a_number_anywhere_a_number_is_taken(rg, b):
+    """SPEC §2.1: Python counts a bool as an int, the engine does not (as JavaScript)."""
+    x, p = rg.Value(2.0), [rg.Value(1.0)]
+    for make in (
+        lambda: rg.Value(b), lambda: x + b, lambda: b - x, lambda: x * b, lambda: b / x,
+        lambda: x ** b, lambda: rg.MLP(2, [1], seed=1)([b, 1.0]),
+        lambda: rg.Neuron(1)([b]), lambda: rg.sse_loss([x], [b]),
+        lambda: rg.hinge_loss([x], [b]), lambda: rg.SGD(p, lr=b),
+        lambda: rg.SGD(p, lr=0.1, momentum=b), lambda: rg.Adam(p, betas=(b, 0.999)),
+        lambda: rg.Adam(p, betas=(0.9, b)), lambda: rg.Adam(p, eps=b),
+    ):  # fmt: skip
+        with pytest.raises(TypeError, match=r"\bbool\b"):
+            make()
 
 
 def test_a_value_exponent_is_a_type_error_on_either_side(rg):
@@ -182,6 +236,48 @@ def test_optimizer_parameters_must_be_values(rg, opt):
 )
 def test_bad_hyperparameters_are_value_errors_naming_the_argument(rg, make, word):
     with pytest.raises(ValueError, match=word):
+        make(rg, [rg.Value(1.0)])
+
+
+@pytest.mark.parametrize(("betas", "n"), [((0.9,), 1), ((0.9, 0.999, 0.5), 3), ((), 0), ([0.9], 1)])
+def test_adam_betas_of_another_length_are_a_value_error_naming_both(rg, betas, n):
+    # (0.9,) used to be accepted, and the first step failed to unpack it.
+    with pytest.raises(ValueError, match=lengths(2, n)) as e:
+        rg.Adam([rg.Value(1.0)], betas=betas)
+    assert "betas" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("betas", "named"),
+    [
+        (0.9, "float"), ("ab", "str"), (None, "NoneType"), ((0.9, "0.999"), "str"),
+        ((None, 0.9), "NoneType"),
+    ],
+)  # fmt: skip
+def test_adam_betas_that_are_not_two_numbers_are_a_type_error_naming_what(rg, betas, named):
+    with pytest.raises(TypeError, match=rf"\b{named}\b"):
+        rg.Adam([rg.Value(1.0)], betas=betas)
+
+
+def test_adam_takes_betas_as_a_tuple_or_a_list(rg):
+    p = rg.Value(1.0)
+    assert tuple(rg.Adam([p], betas=[0.5, 0.75]).betas) == (0.5, 0.75)
+    assert tuple(rg.Adam([p], betas=(0.5, 0.75)).betas) == (0.5, 0.75)
+    assert tuple(rg.Adam([p]).betas) == (0.9, 0.999)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rg, p: rg.Adam(p, lr=None),
+        lambda rg, p: rg.Adam(p, eps=None),
+        lambda rg, p: rg.Adam(p, weight_decay=None),
+        lambda rg, p: rg.SGD(p, lr=0.1, momentum=None),
+        lambda rg, p: rg.SGD(p, lr=0.1, weight_decay=None),
+    ],
+)
+def test_an_optional_argument_given_as_none_is_refused_not_defaulted(rg, make):
+    with pytest.raises(TypeError, match="NoneType"):
         make(rg, [rg.Value(1.0)])
 
 

@@ -255,6 +255,8 @@ def reject_call(eng: ModuleType, call: Json) -> Callable[[], Any]:
     if api == "adam":
         if "beta1" in args or "beta2" in args:
             args["betas"] = (args.pop("beta1", 0.9), args.pop("beta2", 0.999))
+        elif isinstance(args.get("betas"), list):
+            args["betas"] = tuple(args["betas"])  # the pair, as Python writes one
         return lambda: eng.Adam(args.pop("params"), **args)
     if api == "loss":
         loss = {"mse": eng.mse_loss, "sse": eng.sse_loss, "hinge": eng.hinge_loss}[args["name"]]

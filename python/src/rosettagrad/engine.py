@@ -16,6 +16,7 @@ live node now and then, cycles or not, and one object per node halves its walk.
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 Number = int | float
 
@@ -108,10 +109,12 @@ class Value:
 
     # region: pow
     def __pow__(self, k: Number) -> Value:
-        if isinstance(k, Value):
-            raise TypeError("Value ** Value is not supported: the exponent must be an int or float")
-        if not isinstance(k, (int, float)):
-            return NotImplemented
+        if type(k) is not int and type(k) is not float and not _is_number(k):
+            if isinstance(k, Value):
+                raise TypeError(
+                    "Value ** Value is not supported: the exponent must be an int or float"
+                )
+            return _not_an_operand(k, "the exponent must be an int or float")
         # d(x^k)/dx = k·x^(k-1), pinned to exactly 0 for k = 0 (even where x^-1 is inf).
         local = 0.0 if k == 0 else k * _pow(self.data, k - 1)
         return _node(_pow(self.data, k), f"**{k}", self, local)
@@ -237,8 +240,14 @@ def _node(
     return out
 
 
+def _is_number(x: object) -> TypeGuard[Number]:
+    """An int or a float. A bool is not a number here (SPEC §2.1), though Python
+    counts it as an int: `Value(True)`, `x * True` and `x ** True` are type errors."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def _as_float(x: object) -> float:
-    if isinstance(x, (int, float)):
+    if _is_number(x):
         return float(x)
     raise TypeError(f"Value data must be an int or float, got {type(x).__name__}")
 
@@ -246,13 +255,38 @@ def _as_float(x: object) -> float:
 def _operand(x: object) -> Value:
     """A Value for an operand: Values as they are, numbers as new leaves.
 
-    Any other type gives NotImplemented, so Python raises its usual TypeError
-    naming both operand types.
+    The two common numbers are tested first by exact type (a bool is neither);
+    their subclasses (an IntEnum, numpy.float64) by _is_number.
     """
+    if type(x) is float:
+        return Value(x)
+    if type(x) is int:
+        return Value(float(x))
     if isinstance(x, Value):
         return x
-    if isinstance(x, (int, float)):
+    if _is_number(x):
         return Value(float(x))
+    return _not_an_operand(x, "a Value's operand must be an int, a float or a Value")
+
+
+# Types that are never a number or a Value, whatever the other side of the op.
+_NEVER_OPERANDS = frozenset(
+    {bool, str, bytes, bytearray, list, tuple, dict, set, frozenset, type(None)}
+)
+
+
+def _not_an_operand(x: object, rule: str) -> Value:
+    """The failure path of an op whose operand is not a number or a Value.
+
+    NotImplemented for a type the op does not know: Python's protocol then lets the
+    other operand's reflected method take the op, and raises its usual TypeError
+    naming both types if none does. The types that can never be an operand get a
+    TypeError naming the type instead: left to Python, `Value(2) * "ab"` would ask
+    the str to repeat itself and say "can't multiply sequence by non-int of type
+    'Value'", naming everything but the str.
+    """
+    if type(x) in _NEVER_OPERANDS:
+        raise TypeError(f"{rule}, got {type(x).__name__}")
     return NotImplemented  # type: ignore[no-any-return]  # typeshed types it as Any
 
 

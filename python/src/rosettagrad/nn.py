@@ -176,7 +176,7 @@ def _check_inputs(who: str, x: object, nin: int) -> None:
 def _input_type_error(who: str, x: Sequence[object]) -> TypeError:
     """The first input that is not a number or a Value, named."""
     for i, xi in enumerate(x):
-        if not isinstance(xi, (Value, int, float)):
+        if isinstance(xi, bool) or not isinstance(xi, (Value, int, float)):
             return TypeError(
                 f"{who} inputs must be numbers or Values, got {type(xi).__name__} at index {i}"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .engine import Value, _div
+from .engine import Number, Value, _div, _is_number
 
 
 class Optimizer:
@@ -76,12 +76,16 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"betas must be a tuple of 2 numbers, got {type(betas).__name__}")
+        if len(betas) != 2:
+            raise ValueError(f"betas must have 2 values, got {len(betas)}")
         for name, beta in zip(("beta1", "beta2"), betas):
-            if not 0.0 <= beta < 1.0:
+            if not 0.0 <= _check_number(name, beta) < 1.0:
                 raise ValueError(f"{name} must be in [0, 1), got {beta}")
         _check_non_negative("eps", eps)
         _check_non_negative("weight_decay", weight_decay)
-        self.betas = betas
+        self.betas = (betas[0], betas[1])
         self.eps = eps
         self.weight_decay = weight_decay
         self.t = 0
@@ -105,8 +109,13 @@ class Adam(Optimizer):
 # endregion
 
 
-def _check_non_negative(name: str, x: object) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
+def _check_number(name: str, x: object) -> Number:
+    """x, if it is a number (a bool is not); else a TypeError naming its type."""
+    if not _is_number(x):
         raise TypeError(f"{name} must be a number, got {type(x).__name__}")
-    if not x >= 0:
+    return x
+
+
+def _check_non_negative(name: str, x: object) -> None:
+    if not _check_number(name, x) >= 0:
         raise ValueError(f"{name} must be >= 0, got {x}")

@@ -441,6 +441,18 @@ fn arg_f64(param: &str, x: &Json) -> Call<f64> {
     }
 }
 
+/// A `(f64, f64)`: a list of two numbers is one; a list of any other length does not compile.
+fn arg_pair(param: &str, x: &Json) -> Call<(f64, f64)> {
+    match x.as_array().map(Vec::as_slice) {
+        Some([a, b]) => Ok((arg_f64(param, a)?, arg_f64(param, b)?)),
+        Some(items) => Err(Refused::CompileTime(format!(
+            "{param}: expected a tuple with 2 elements `(f64, f64)`, found one with {} elements",
+            items.len()
+        ))),
+        None => compile_error(param, "(f64, f64)", x),
+    }
+}
+
 fn arg_value(param: &str, x: &Json) -> Call<Value> {
     match tagged(x, "$value") {
         Some(v) => Ok(Value::new(number(v).map_err(Refused::CompileTime)?)),
@@ -565,7 +577,10 @@ fn reject_call(call: &Json) -> Call<()> {
             SGD::with_options(params()?, lr, m, wd).map_err(Refused::Error)?;
         }
         "adam" => {
-            let betas = (opt("beta1", 0.9)?, opt("beta2", 0.999)?);
+            let betas = match call.get("betas") {
+                Some(pair) => arg_pair("betas", pair)?,
+                None => (opt("beta1", 0.9)?, opt("beta2", 0.999)?),
+            };
             let (lr, eps, wd) = (
                 opt("lr", 1e-3)?,
                 opt("eps", 1e-8)?,

@@ -89,3 +89,45 @@ fn numbers_parse_to_the_nearest_double_and_print_back_unchanged() {
         );
     }
 }
+
+#[test]
+fn adam_betas_are_a_pair_and_no_other_length_compiles() {
+    // SPEC §4.5: a reject call's `betas` list is the crate's `(f64, f64)` when it has two
+    // numbers; any other length is a program rustc refuses, naming both lengths.
+    let call = |betas: serde_json::Value| {
+        serde_json::json!({"id": "t.adam", "kind": "reject",
+            "call": {"api": "adam", "params": [{"$value": 1.0}], "betas": betas}})
+    };
+    let cases = serde_json::json!({"protocol": 1, "cases": [
+        call(serde_json::json!([0.5, 0.75])), call(serde_json::json!([0.9])),
+        call(serde_json::json!(0.9)), call(serde_json::json!([0.5, 1.0]))
+    ]});
+    let path = std::env::temp_dir().join(format!("rg-betas-{}.json", std::process::id()));
+    std::fs::write(&path, cases.to_string()).unwrap();
+    let r = adapter(&["run", path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    let actual: Vec<&serde_json::Value> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| &x["actual"])
+        .collect();
+    assert_eq!(
+        actual[0]["raised"],
+        serde_json::Value::Null,
+        "{}",
+        actual[0]
+    );
+    assert_eq!(actual[1]["raised"], "compile-time");
+    let message = actual[1]["message"].as_str().unwrap();
+    assert!(message.contains("with 2 elements") && message.contains("with 1 elements"));
+    assert_eq!(actual[2]["raised"], "compile-time");
+    assert!(actual[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(f64, f64)"));
+    assert_eq!(
+        actual[3]["raised"], "Error",
+        "a pair out of range is the crate's error"
+    );
+}

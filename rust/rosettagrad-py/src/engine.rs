@@ -3,7 +3,10 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString,
+    PyTuple,
+};
 
 use rosettagrad as rg;
 use rosettagrad::Scalar;
@@ -30,7 +33,32 @@ pub(crate) fn other<'a>(x: &'a Bound<'_, PyAny>) -> PyResult<Option<Other<'a>>> 
     if let Ok(v) = x.cast::<PyValue>() {
         return Ok(Some(Other::Value(&v.get().v)));
     }
-    Ok(number(x)?.map(Other::Number))
+    let rule = "a Value's operand must be an int, a float or a Value";
+    Ok(operand_number(x, rule)?.map(Other::Number))
+}
+
+/// An operand that is a number: an int or a float, and not a bool (SPEC §2.1). `None`
+/// for a type the op does not know (NotImplemented: the other operand may still take
+/// the op); a TypeError naming the type for one that can never be an operand (left to
+/// Python, `Value(2) * "ab"` would ask the str to repeat itself, and name only Value).
+fn operand_number(x: &Bound<'_, PyAny>, rule: &str) -> PyResult<Option<f64>> {
+    let never = x.is_none()
+        || x.is_instance_of::<PyBool>()
+        || x.is_exact_instance_of::<PyString>()
+        || x.is_exact_instance_of::<PyBytes>()
+        || x.is_exact_instance_of::<PyByteArray>()
+        || x.is_exact_instance_of::<PyList>()
+        || x.is_exact_instance_of::<PyTuple>()
+        || x.is_exact_instance_of::<PyDict>()
+        || x.is_exact_instance_of::<PySet>()
+        || x.is_exact_instance_of::<PyFrozenSet>();
+    if never {
+        return Err(PyTypeError::new_err(format!(
+            "{rule}, got {}",
+            type_name(x)
+        )));
+    }
+    number(x)
 }
 
 /// `self op other` (or reflected): a Value or a number, else NotImplemented.
@@ -173,7 +201,7 @@ impl PyValue {
             ));
         }
         let integer = k.is_instance_of::<PyInt>();
-        match number(k)? {
+        match operand_number(k, "the exponent must be an int or float")? {
             Some(x) => wrap(py, self.v.pow(x, integer)),
             None => Ok(py.NotImplemented()),
         }
@@ -213,8 +241,16 @@ impl PyValue {
     }
 }
 
+/// An int or a float, and not a bool (SPEC §2.1); `None` for anything else.
+pub(crate) fn non_bool_number(x: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    if x.is_instance_of::<PyBool>() {
+        return Ok(None);
+    }
+    number(x)
+}
+
 pub(crate) fn data_number(x: &Bound<'_, PyAny>) -> PyResult<f64> {
-    number(x)?.ok_or_else(|| {
+    non_bool_number(x)?.ok_or_else(|| {
         PyTypeError::new_err(format!(
             "Value data must be an int or float, got {}",
             type_name(x)
@@ -245,7 +281,7 @@ pub(crate) fn scalar(x: &Bound<'_, PyAny>, what: &str) -> PyResult<Scalar> {
     if let Ok(v) = x.cast::<PyValue>() {
         return Ok(Scalar::Value(v.get().v.clone()));
     }
-    match number(x)? {
+    match non_bool_number(x)? {
         Some(n) => Ok(Scalar::Number(n)),
         None => Err(PyTypeError::new_err(format!(
             "{what} must be Values or numbers, got {}",

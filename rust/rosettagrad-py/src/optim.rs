@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyList};
+use pyo3::types::{PyList, PyTuple};
 
 use rosettagrad as rg;
 
@@ -27,24 +27,50 @@ pub(crate) fn optimizer_params(params: &Bound<'_, PyAny>) -> PyResult<Vec<rg::Va
         .collect()
 }
 
+/// x as f64 if it is a number (a bool is not); else a TypeError naming its type.
+fn a_number(name: &str, x: &Bound<'_, PyAny>) -> PyResult<f64> {
+    non_bool_number(x)?.ok_or_else(|| {
+        PyTypeError::new_err(format!("{name} must be a number, got {}", type_name(x)))
+    })
+}
+
 pub(crate) fn non_negative(name: &str, x: &Bound<'_, PyAny>) -> PyResult<f64> {
-    let value = if x.is_instance_of::<PyBool>() {
-        None
-    } else {
-        number(x)?
-    };
-    let Some(value) = value else {
-        return Err(PyTypeError::new_err(format!(
-            "{name} must be a number, got {}",
-            type_name(x)
-        )));
-    };
+    let value = a_number(name, x)?;
     if value.is_nan() || value < 0.0 {
         return Err(PyValueError::new_err(format!(
             "{name} must be >= 0, got {x}"
         )));
     }
     Ok(value)
+}
+
+/// An argument that may be left out. PyO3's `Option` would read an explicit `None` as
+/// left out, where the reference refuses it (`Adam(params, betas=None)` names NoneType).
+pub(crate) enum Arg<'py> {
+    Missing,
+    Given(Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Arg<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Arg::Given(obj.to_owned()))
+    }
+}
+
+impl<'py> Arg<'py> {
+    /// The argument as `read` reads it, or `default` when it was left out.
+    fn or<T>(
+        &self,
+        default: T,
+        read: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+    ) -> PyResult<T> {
+        match self {
+            Arg::Missing => Ok(default),
+            Arg::Given(x) => read(x),
+        }
+    }
 }
 
 /// p -= lr·g, with optional weight decay (g += wd·p) and momentum (buf = m·buf + g).
@@ -56,23 +82,17 @@ pub struct PySGD {
 #[pymethods]
 impl PySGD {
     #[new]
-    #[pyo3(signature = (params, lr, momentum = None, weight_decay = None))]
+    #[pyo3(signature = (params, lr, momentum = Arg::Missing, weight_decay = Arg::Missing))]
     fn new(
         params: &Bound<'_, PyAny>,
         lr: &Bound<'_, PyAny>,
-        momentum: Option<&Bound<'_, PyAny>>,
-        weight_decay: Option<&Bound<'_, PyAny>>,
+        momentum: Arg<'_>,
+        weight_decay: Arg<'_>,
     ) -> PyResult<Self> {
         let params = optimizer_params(params)?;
         let lr = non_negative("lr", lr)?;
-        let momentum = momentum
-            .map(|m| non_negative("momentum", m))
-            .transpose()?
-            .unwrap_or(0.0);
-        let wd = weight_decay
-            .map(|w| non_negative("weight_decay", w))
-            .transpose()?
-            .unwrap_or(0.0);
+        let momentum = momentum.or(0.0, |m| non_negative("momentum", m))?;
+        let wd = weight_decay.or(0.0, |w| non_negative("weight_decay", w))?;
         let inner = rg::SGD::with_options(params, lr, momentum, wd).map_err(value_error)?;
         Ok(PySGD { inner })
     }
@@ -117,35 +137,22 @@ pub struct PyAdam {
 #[pymethods]
 impl PyAdam {
     #[new]
-    #[pyo3(signature = (params, lr = None, betas = (0.9, 0.999), eps = None, weight_decay = None))]
+    #[pyo3(signature = (
+        params, lr = Arg::Missing, betas = Arg::Missing, eps = Arg::Missing,
+        weight_decay = Arg::Missing
+    ))]
     fn new(
         params: &Bound<'_, PyAny>,
-        lr: Option<&Bound<'_, PyAny>>,
-        betas: (f64, f64),
-        eps: Option<&Bound<'_, PyAny>>,
-        weight_decay: Option<&Bound<'_, PyAny>>,
+        lr: Arg<'_>,
+        betas: Arg<'_>,
+        eps: Arg<'_>,
+        weight_decay: Arg<'_>,
     ) -> PyResult<Self> {
         let params = optimizer_params(params)?;
-        let lr = lr
-            .map(|x| non_negative("lr", x))
-            .transpose()?
-            .unwrap_or(1e-3);
-        for (name, beta) in [("beta1", betas.0), ("beta2", betas.1)] {
-            if !(0.0..1.0).contains(&beta) {
-                return Err(PyValueError::new_err(format!(
-                    "{name} must be in [0, 1), got {}",
-                    py_float(beta)
-                )));
-            }
-        }
-        let eps = eps
-            .map(|x| non_negative("eps", x))
-            .transpose()?
-            .unwrap_or(1e-8);
-        let wd = weight_decay
-            .map(|x| non_negative("weight_decay", x))
-            .transpose()?
-            .unwrap_or(0.0);
+        let lr = lr.or(1e-3, |x| non_negative("lr", x))?;
+        let betas = betas.or((0.9, 0.999), adam_betas)?;
+        let eps = eps.or(1e-8, |x| non_negative("eps", x))?;
+        let wd = weight_decay.or(0.0, |x| non_negative("weight_decay", x))?;
         let inner = rg::Adam::with_options(params, lr, betas, eps, wd).map_err(value_error)?;
         Ok(PyAdam { inner })
     }
@@ -189,7 +196,29 @@ impl PyAdam {
     }
 }
 
-pub(crate) fn py_float(x: f64) -> String {
-    Python::attach(|py| PyFloat::new(py, x).repr().map(|r| r.to_string()))
-        .unwrap_or_else(|_| x.to_string())
+/// Adam's betas: a tuple (or list) of 2 numbers, each in [0, 1).
+fn adam_betas(betas: &Bound<'_, PyAny>) -> PyResult<(f64, f64)> {
+    if !(betas.is_instance_of::<PyTuple>() || betas.is_instance_of::<PyList>()) {
+        return Err(PyTypeError::new_err(format!(
+            "betas must be a tuple of 2 numbers, got {}",
+            type_name(betas)
+        )));
+    }
+    let items: Vec<Bound<'_, PyAny>> = betas.try_iter()?.collect::<PyResult<_>>()?;
+    if items.len() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "betas must have 2 values, got {}",
+            items.len()
+        )));
+    }
+    let beta = |name: &str, x: &Bound<'_, PyAny>| -> PyResult<f64> {
+        let b = a_number(name, x)?;
+        if !(0.0..1.0).contains(&b) {
+            return Err(PyValueError::new_err(format!(
+                "{name} must be in [0, 1), got {x}"
+            )));
+        }
+        Ok(b)
+    };
+    Ok((beta("beta1", &items[0])?, beta("beta2", &items[1])?))
 }
