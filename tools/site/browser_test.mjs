@@ -156,15 +156,34 @@ async function backpropChecks(page, entry, where) {
     current: document.querySelectorAll("#graph .node.current").length,
     updated: document.querySelectorAll("#graph .node.updated").length,
     lines: document.querySelector("#narration-lines").textContent,
-    hot: [...document.querySelectorAll(".port-column:not([hidden])")].map((c) => ({ port: c.dataset.port, update: c.querySelectorAll(".line.hot[data-role=update]").length, loop: c.querySelectorAll(".line.hot[data-role=loop]").length })),
+    hot: [...document.querySelectorAll(".port-column:not([hidden])")].filter((c) => !c.closest(".op-view")).map((c) => ({ port: c.dataset.port, update: c.querySelectorAll(".line.hot[data-role=update]").length, loop: c.querySelectorAll(".line.hot[data-role=loop]").length })),
   }));
   check("backprop.html: mid-walk, one node is current and its parents are marked", mid.current === 1 && mid.updated >= 1, `${mid.current} current, ${mid.updated} updated`);
   check("backprop.html: each update is written with its numbers", /^\w+\.grad \+= \S+ × \S+ → \S+$/m.test(mid.lines), mid.lines);
   const unlit = mid.hot.filter((h) => h.update < 1 || h.loop < 1).map((h) => h.port);
   check(`backprop.html: the loop and update lines of backward are lit in ${mid.hot.length} ports`, mid.hot.length === entry.ports.length && unlit.length === 0, unlit.join(", "));
+  // Below it, the code of the op that stored the current node's local derivatives.
+  const opView = () => page.evaluate(() => {
+    const w = backpropState.walk;
+    const cur = w.nodes[w.frames[backpropState.frame].node];
+    const shown = [...document.querySelectorAll(".op-view:not([hidden])")];
+    return {
+      op: cur.op, leaf: cur.parents.length === 0, shown: shown.map((v) => v.dataset.op),
+      columns: shown.length ? [...shown[0].querySelectorAll(".port-column:not([hidden]) pre.code")].filter((p) => p.clientWidth > 0).length : 0,
+      size: shown.length ? shown[0].querySelector(".code-view").style.getPropertyValue("--code-size") : "",
+      note: document.querySelector("#op-note").textContent,
+    };
+  });
+  const op = await opView();
+  const region = { "+": "add", "-": "sub", "*": "mul", "/": "div" }[op.op] ?? op.op;
+  check(`backprop.html: mid-walk, the code of the current node's op (${op.op}) is shown in ${op.columns} ports`, !op.leaf && op.shown.length === 1 && op.shown[0] === region && op.columns === entry.ports.length, JSON.stringify(op));
+  check("backprop.html: the shown op's code was fitted to its now visible columns", parseFloat(op.size) >= 10, op.size);
+  check("backprop.html: the note gives the op's stored local derivatives with their numbers", /was made by \w+ in the forward pass.*∂\w+\/∂\w+ = -?\d/.test(op.note), op.note);
   await page.screenshot({ path: path.join(shots, "backprop-mid-walk.png"), fullPage: true });
   await page.keyboard.press("ArrowLeft");
   check("backprop.html: ← steps back", (await state(page)).frame === 3);
+  const leaf = await opView();
+  check("backprop.html: at a leaf no op is shown, and the note says why", leaf.leaf && leaf.shown.length === 0 && /is a leaf: no op made it/.test(leaf.note), JSON.stringify(leaf));
   await page.click("#play");
   await page.waitForFunction(() => backpropState.frame > 3, null, { timeout: 10_000 });
   await page.click("#play");

@@ -606,8 +606,9 @@ def backprop_page(found: dict[str, regions.PortRegions], hl: Highlighter, data: 
 local derivative of its value with respect to each parent. <code>backward()</code> sets the
 output's grad to 1, then visits the nodes in reverse topological order; each node adds
 <code>local &times; its own grad</code> into each parent's grad. Here that walk goes one node
-at a time, with the numbers of the JavaScript port running in this page, and the lines of
-each port's <code>backward</code> that do it are lit below.</p>
+at a time, with the numbers of the JavaScript port running in this page. Below it: the code
+of the op that stored the current node's local derivatives in the forward pass, and each
+port's <code>backward</code> with the lines doing this step lit.</p>
 <div class="bp-controls">
   <div><label for="example">Example</label><br>
   <select id="example">{options}<option value="typed">your own (type it, then Build)</option>
@@ -629,12 +630,38 @@ type="button">Play</button> <span id="progress"></span></p>
   <pre id="narration-lines"></pre><p id="verdict"></p></div>
   <div><h3>The walk so far</h3><ol id="walk-log" start="0"></ol></div>
 </div>
+<h2>Where this step's local derivatives came from: the op, in each port</h2>
+<p id="op-note" aria-live="polite"></p>
+{op_views(found, hl)}
 <h2>The code doing it: <code>backward</code> in each port</h2>
 <p>Lit: the seed of the output's grad, the reverse loop, and the chain-rule update
 (<code>grad += local &times; grad</code>). Each port keeps its own layout of the graph in
 memory, the loop is the same.</p>
 {code_view("backward", found, hl, roles=True)}
 <script>window.BACKPROP_DATA = {payload};</script>"""
+
+
+# The ops the walk can meet, by the name of their region (= concept); backprop.js maps a node's
+# `_op` ("+", "*", "**2", "tanh", ...) to one of these.
+WALK_OPS = ("add", "sub", "mul", "div", "neg", "pow", "relu", "tanh", "exp", "log", "sigmoid")
+
+
+def op_views(found: dict[str, regions.PortRegions], hl: Highlighter) -> str:
+    """One hidden code view per op, with its math: backprop.html shows the current node's.
+
+    The local derivatives backward() multiplies were stored by the op in the forward pass, so
+    the walk points at that code too. The port choice is the page's (site.js applies it to
+    every code view), so these views need no picker of their own.
+    """
+    views = []
+    for op in WALK_OPS:
+        concept = CONCEPTS[op]
+        views.append(
+            f'<div class="op-view" data-op="{op}" hidden><div class="math">{concept.math}</div>'
+            f'{code_view(op, found, hl)}<p class="caption"><a href="{page_name(op)}">{op}: its '
+            "concept page</a></p></div>"
+        )
+    return f'<div class="op-views">{"".join(views)}</div>'
 
 
 # ---- same-seed training ----

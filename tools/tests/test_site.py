@@ -74,6 +74,17 @@ def test_every_port_backward_has_the_lines_backprop_html_lights() -> None:
         assert roles.count("seed") == 1 and roles.count("loop") == 1, (name, roles)
 
 
+def test_backprop_html_has_the_code_of_every_op_its_walk_can_meet() -> None:
+    core = (HERE.parent / "site" / "static" / "backprop-core.js").read_text(encoding="utf-8")
+    funcs = re.search(r"const FUNCS = \[([^\]]*)\]", core)[1]
+    walkable = {"add", "sub", "mul", "div", "neg", "pow", *re.findall(r'"(\w+)"', funcs)}
+    assert set(build.WALK_OPS) == walkable
+    html = build.op_views(regions.read_all(), build.Highlighter())
+    shown = re.findall(r'<div class="op-view" data-op="(\w+)" hidden>', html)
+    assert shown == list(build.WALK_OPS)
+    assert "no region for this concept" not in html, "a port lacks an op's region"
+
+
 def test_line_role_tells_the_update_from_the_leaf_restore() -> None:
     assert build.line_role("            parent.grad += local * v.grad") == "update"
     assert build.line_role("        self.grad[j] += before;") is None

@@ -130,6 +130,34 @@
     });
     const done = state.frame === walk.frames.length - 1;
     $("verdict").textContent = done ? verdict() : "";
+    showOp(frame, nodes);
+  }
+
+  const OP_REGION = { "+": "add", "-": "sub", "*": "mul", "/": "div" };
+
+  /** The region (concept) of the op that made a node: "*" → mul, "**2" → pow, "tanh" → tanh. */
+  const opRegion = (op) => OP_REGION[op] ?? (op.startsWith("**") ? "pow" : op);
+
+  /** Below the backward code: the code of the op that stored the current node's local derivatives. */
+  function showOp(frame, nodes) {
+    const cur = nodes[frame.node];
+    const region = frame.seed || !cur.parents.length ? null : opRegion(cur.op);
+    let shownNow = false;
+    document.querySelectorAll(".op-view").forEach((v) => {
+      const show = v.dataset.op === region;
+      if (show && v.hidden) shownNow = true;
+      v.hidden = !show;
+    });
+    if (region === null) {
+      $("op-note").textContent = frame.seed
+        ? "Step once: each node's op is shown here with the local derivatives it stored."
+        : `${cur.name} is a leaf: no op made it, so it stored no local derivatives.`;
+    } else {
+      const locals = cur.parents.map((p, j) => `∂${cur.name}/∂${nodes[p].name} = ${B.num(cur.locals[j])}`);
+      $("op-note").textContent = `${cur.name} = ${opText(cur, nodes)} was made by ${region} in the forward pass, which stored its local derivatives beside its value: ${locals.join(", ")}. backward() only multiplies them by ${cur.name}.grad.`;
+    }
+    // A view that was hidden was sized for no width: have site.js fit its code again.
+    if (shownNow) window.dispatchEvent(new Event("resize"));
   }
 
   function opText(n, nodes) {
