@@ -15,6 +15,8 @@ live node now and then, cycles or not, and one object per node halves its walk.
 The topological sort marks a node visited by writing its walk's number into the
 node (`_mark`), as the JavaScript port does, rather than adding it to a set: an
 attribute read is cheaper than hashing the node into a set, for every edge.
+So one graph takes one walk at a time: like the grads backward() writes, a graph
+is not for two threads to backpropagate through at once.
 """
 
 from __future__ import annotations
