@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import math
+import random
 import sys
 from collections.abc import Callable
 from types import ModuleType
@@ -231,6 +232,54 @@ def test_backward_is_not_recursive():
         y = y + 1e-6
     y.backward()
     assert x.grad == 1.0
+
+
+def micrograd_build_topo(root) -> list:
+    """micrograd's recursive build_topo, the order SPEC §2.2 pins (small graphs only)."""
+    topo, visited = [], set()
+
+    def build(v):
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                build(child)
+            topo.append(v)
+
+    build(root)
+    return topo
+
+
+def random_graph(rg: ModuleType, seed: int, ops: int = 40) -> list:
+    """Leaves and ops over random earlier nodes: shared parents, x * x, unary ops."""
+    rnd = random.Random(seed)
+    nodes = [rg.Value(rnd.uniform(-2, 2)) for _ in range(4)]
+    for _ in range(ops):
+        a, b = rnd.choice(nodes), rnd.choice(nodes)
+        nodes.append(rnd.choice([a + b, a * b, a - b, a * a, a.tanh(), a.relu(), -a]))
+    return nodes
+
+
+@pytest.mark.reference_only
+@pytest.mark.parametrize("seed", range(20))
+def test_topological_order_is_micrograds_build_topo(seed):
+    import rosettagrad
+
+    nodes = random_graph(rosettagrad, seed)
+    for root in (nodes[-1], nodes[-2], nodes[len(nodes) // 2]):
+        assert root._topological_order() == micrograd_build_topo(root)
+
+
+@pytest.mark.reference_only
+def test_walks_over_overlapping_graphs_each_reach_every_node():
+    """A node's visit mark from an earlier walk, over this graph or another, hides nothing."""
+    import rosettagrad
+
+    nodes = random_graph(rosettagrad, 7, ops=60)
+    first, second = nodes[-1], nodes[-1] * nodes[30] + nodes[10]
+    for root in (first, second, first, second):
+        root.backward()
+        assert root._topological_order() == micrograd_build_topo(root)
+    assert len(micrograd_build_topo(second)) > len(micrograd_build_topo(first))
 
 
 # IEEE 754 specials: values and grads, never an exception (SPEC §2.1).

@@ -11,14 +11,25 @@ Every op has at most two parents, so a node keeps them in two fields (`_a`,
 does, rather than in two tuples: CPython's cyclic collector still walks every
 live node now and then, cycles or not, and one object per node halves its walk.
 `_prev` and `_local_grads` give them back as tuples.
+
+The topological sort marks a node visited by writing its walk's number into the
+node (`_mark`), as the JavaScript port does, rather than adding it to a set: an
+attribute read is cheaper than hashing the node into a set, for every edge.
+So one graph takes one walk at a time: like the grads backward() writes, a graph
+is not for two threads to backpropagate through at once.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TypeGuard
 
 Number = int | float
+
+# Each walk over a graph takes the next number; a node keeps the number of the last
+# walk that reached it.
+_walks = itertools.count(1)
 
 # region: Value
 
@@ -26,7 +37,7 @@ Number = int | float
 class Value:
     """A scalar in a computation graph: its data, its grad, and where it came from."""
 
-    __slots__ = ("_a", "_b", "_da", "_db", "_op", "data", "grad", "label")
+    __slots__ = ("_a", "_b", "_da", "_db", "_mark", "_op", "data", "grad", "label")
 
     def __init__(self, data: Number, label: str = "") -> None:
         if type(data) is not float:
@@ -39,6 +50,7 @@ class Value:
         self._b: Value | None = None  # second parent (None for a leaf or a unary op)
         self._da = 0.0  # d self / d _a
         self._db = 0.0  # d self / d _b
+        self._mark = 0  # the number of the last walk that visited this Value
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -161,8 +173,12 @@ class Value:
     def backward(self) -> None:
         """This call's gradients of self w.r.t. every node; leaves add them to their grads."""
         topo = self._topological_order()
-        leaf_grads_before = [(v, v.grad) for v in topo if v._a is None]
+        leaves: list[Value] = []
+        leaf_grads_before: list[float] = []
         for v in topo:
+            if v._a is None:
+                leaves.append(v)
+                leaf_grads_before.append(v.grad)
             v.grad = 0.0
         self.grad = 1.0
         for v in reversed(topo):
@@ -170,32 +186,42 @@ class Value:
                 v._a.grad += v._da * v.grad  # chain rule: 0 * inf stays NaN
                 if v._b is not None:
                     v._b.grad += v._db * v.grad
-        for v, before in leaf_grads_before:
+        for v, before in zip(leaves, leaf_grads_before):
             v.grad = before + v.grad
 
     def _topological_order(self) -> list[Value]:
-        """micrograd's build_topo with an explicit stack: parents before children.
+        """micrograd's build_topo without recursion: parents before children.
 
-        The top of the stack goes down to its first parent not yet visited, else to
-        its second, else it is done and joins the order. (`continue` rather than
-        `elif`: CPython 3.11 specializes a loop's attribute reads only once the
-        loop jumps back unconditionally, and this loop runs once per backward.)
+        The walk stands on `v`; `stack` holds the nodes it came down through. It
+        goes down to v's first parent not yet visited, else to its second; else v
+        is done: it joins the order and the walk goes back up to the node it came
+        from. A node is marked visited (its `_mark` set to this walk's number) when
+        first reached. (`continue` rather than `elif`: CPython 3.11 specializes a
+        loop's attribute reads only once the loop jumps back unconditionally, and
+        this loop runs once per backward.)
         """
+        walk = next(_walks)
         topo: list[Value] = []
-        visited = {self}
-        stack = [self]
-        while stack:
-            v = stack[-1]
-            if v._a is not None and v._a not in visited:
-                visited.add(v._a)
-                stack.append(v._a)
+        stack: list[Value] = []
+        self._mark = walk
+        v = self
+        while True:
+            a = v._a
+            if a is not None and a._mark != walk:
+                a._mark = walk
+                stack.append(v)
+                v = a
                 continue
-            if v._b is not None and v._b not in visited:
-                visited.add(v._b)
-                stack.append(v._b)
+            b = v._b
+            if b is not None and b._mark != walk:
+                b._mark = walk
+                stack.append(v)
+                v = b
                 continue
-            topo.append(stack.pop())
-        return topo
+            topo.append(v)
+            if not stack:
+                return topo
+            v = stack.pop()
 
     # endregion
 
@@ -237,6 +263,7 @@ def _node(
     out._da = da
     out._b = b
     out._db = db
+    out._mark = 0
     return out
 
 
