@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import math
+import tracemalloc
 
 import pytest
 
@@ -430,6 +431,13 @@ def test_the_parameter_limit_is_2_pow_32_or_what_memory_holds(rg, monkeypatch):
     from rosettagrad import nn
 
     assert 0 < nn.parameter_limit() <= 2**32 - 1
+    # The limit's bytes per parameter are what a built model takes, within 15%.
+    tracemalloc.start()
+    model = rg.MLP(100, [50], seed=1)
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    per_parameter = held / len(model.parameters())
+    assert 0.85 < nn.BYTES_PER_PARAMETER / per_parameter < 1.15, per_parameter
     monkeypatch.setattr(nn, "parameter_limit", lambda: 12)
     assert len(rg.MLP(3, [3]).parameters()) == 12  # at the limit: built
     with pytest.raises(MemoryError, match=r"\b15\b.*\b12\b"):
