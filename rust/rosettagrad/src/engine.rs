@@ -11,7 +11,7 @@ use std::fmt;
 use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, NO_NODE};
+use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, Written, NO_NODE};
 
 // region: Value
 
@@ -338,11 +338,15 @@ impl Tape {
         let n = self.nodes.len();
         let (grad, nodes, local) = (&mut self.grad[..n], &self.nodes[..], &self.local[..n]);
         grad[root as usize] = 1.0;
+        let mut written = Written::NONE; // the grads just stored, kept at hand (tape.rs)
         for &v in self.topo.iter().rev() {
             let j = v as usize;
-            let (g, node, local) = (grad[j], nodes[j], local[j]);
-            for (&parent, local) in node.parents().iter().zip(local) {
-                grad[parent as usize] += local * g; // chain rule: 0 * inf stays NaN
+            let (node, local) = (nodes[j], local[j]);
+            let g = written.grad(v).unwrap_or_else(|| grad[j]);
+            for (k, (&parent, local)) in node.parents().iter().zip(local).enumerate() {
+                let sum = grad[parent as usize] + local * g; // chain rule: 0 * inf stays NaN
+                grad[parent as usize] = sum;
+                written.set(k, parent, sum);
             }
         }
         for &(leaf, before) in &self.saved {
@@ -730,6 +734,48 @@ mod tests {
         assert!((x.grad() - 0.999999f64.powi(1_000_000)).abs() < 1e-9);
         assert_eq!(y.topological_order().len(), 1_000_002);
         drop(y); // frees a million nodes iteratively
+    }
+
+    #[test]
+    fn backward_equals_the_chain_rule_written_plainly() {
+        // Random graphs where nodes are reused as either operand or both (x * x)
+        // and unary and binary ops interleave: backward's grads, bit for bit,
+        // against the textbook loop over the same order.
+        let mut rng = crate::SplitMix64::new(7);
+        for _ in 0..200 {
+            let mut nodes: Vec<Value> =
+                (0..3).map(|_| Value::new(rng.uniform(-2.0, 2.0))).collect();
+            for _ in 0..rng.next_u64() % 40 {
+                let pick = |rng: &mut crate::SplitMix64| {
+                    nodes[rng.next_u64() as usize % nodes.len()].clone()
+                };
+                let (a, b) = (pick(&mut rng), pick(&mut rng));
+                let y = match rng.next_u64() % 6 {
+                    0 => &a * &a,
+                    1 => &a * &b,
+                    2 => &a + &b,
+                    3 => a.tanh(),
+                    4 => -&a,
+                    _ => &a - &b,
+                };
+                nodes.push(y);
+            }
+            let root = nodes.last().unwrap();
+            root.backward();
+            let order = root.topological_order();
+            let mut plain: std::collections::HashMap<u32, f64> =
+                order.iter().map(|v| (v.node_id(), 0.0)).collect();
+            plain.insert(root.node_id(), 1.0);
+            for v in order.iter().rev() {
+                let g = plain[&v.node_id()];
+                for (p, local) in v.prev().iter().zip(v.local_grads()) {
+                    *plain.get_mut(&p.node_id()).unwrap() += local * g;
+                }
+            }
+            for v in &order {
+                assert_eq!(v.grad().to_bits(), plain[&v.node_id()].to_bits());
+            }
+        }
     }
 
     #[test]
