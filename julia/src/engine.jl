@@ -239,6 +239,15 @@ Base.:*(a::Value, b::Real) = a * Value(b)
 Base.:*(a::Real, b::Value) = Value(a) * b
 Base.:/(a::Value, b::Real) = a / Value(b)
 Base.:/(a::Real, b::Value) = Value(a) / b
+# A Bool is no number on either side either; the error names the op, not Value's data.
+Base.:+(::Value, b::Bool) = _not_a_bool(:+, "operand", b)
+Base.:+(a::Bool, ::Value) = _not_a_bool(:+, "operand", a)
+Base.:-(::Value, b::Bool) = _not_a_bool(:-, "operand", b)
+Base.:-(a::Bool, ::Value) = _not_a_bool(:-, "operand", a)
+Base.:*(::Value, b::Bool) = _not_a_bool(:*, "operand", b)
+Base.:*(a::Bool, ::Value) = _not_a_bool(:*, "operand", a)
+Base.:/(::Value, b::Bool) = _not_a_bool(:/, "operand", b)
+Base.:/(a::Bool, ::Value) = _not_a_bool(:/, "operand", a)
 
 # IEEE 754 versions of the library functions: Julia throws DomainError where
 # IEEE (C99) returns NaN, and the contract (SPEC §2) is IEEE's.

@@ -926,6 +926,10 @@ end
         end
     end
     @test (x * 1).data == 2.0 && (x^2).data == 4.0  # integers still are
+    for (f, op) in ((() -> x + true, "+"), (() -> false - x, "-"), (() -> x * false, "*"),
+                    (() -> true / x, "/"))
+        @test occursin("in $op, in operand", message(thrown(f)))  # not "in Value, in data"
+    end
 end
 
 @testset "Adam's betas are a pair of numbers" begin
