@@ -44,6 +44,9 @@ RUST_BENCH = str(Path(PORTS["rust"].command[0]).with_name("rosettagrad-bench"))
 RECORD = ROOT / "bench/results/latest.json"
 
 WORKLOADS = ["moons", "chain", "wide", "memory"]
+# What a runner's `memory` workload reports (bench/README.md): VmRSS in MiB once the
+# model is made (before step 0), after step 100 and after the last step.
+MEMORY_FIELDS = ["rss_mb_start", "rss_mb_100", "rss_mb_1000"]
 TIMEOUT_S = 1800
 BUILD_TIMEOUT_S = 1800
 
@@ -128,8 +131,7 @@ def row(impl: str, workload: str, **fields: Any) -> dict[str, Any]:
         "ns_per_node",
         "ratio_vs_micrograd",
         "ratio_vs_micrograd_nogc",
-        "rss_mb_100",
-        "rss_mb_1000",
+        *MEMORY_FIELDS,
         "error",
     ]
     return {"impl": impl, "workload": workload, **{k: fields.get(k) for k in keys}}
@@ -143,9 +145,11 @@ def measure(impl: Impl, workload: str, extra: list[str]) -> dict[str, Any]:
     except (RuntimeError, json.JSONDecodeError, IndexError) as exc:
         return row(impl.name, workload, error=str(exc))
     if workload == "memory":
-        return row(
-            impl.name, workload, rss_mb_100=out["rss_mb_100"], rss_mb_1000=out["rss_mb_1000"]
-        )
+        missing = [k for k in MEMORY_FIELDS if type(out.get(k)) not in (int, float)]
+        if missing:  # fail closed: every runner in the tree reports all three
+            error = f"runner gave no number for {', '.join(missing)}: {json.dumps(out)}"
+            return row(impl.name, workload, error=error)
+        return row(impl.name, workload, **{k: out[k] for k in MEMORY_FIELDS})
     times, nodes = out["times"], out["nodes"]
     median = statistics.median(times)
     return row(
@@ -201,14 +205,8 @@ def combine(runs: list[list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dic
             combined.append(row(impl, workload, error=error))
             continue
         if workload == "memory":
-            combined.append(
-                row(
-                    impl,
-                    workload,
-                    rss_mb_100=statistics.median(r["rss_mb_100"] for r in rows),
-                    rss_mb_1000=statistics.median(r["rss_mb_1000"] for r in rows),
-                )
-            )
+            medians = {k: statistics.median(r[k] for r in rows) for k in MEMORY_FIELDS}
+            combined.append(row(impl, workload, **medians))
             continue
         median = statistics.median(r["median_s"] for r in rows)
         nodes = first["nodes"]
@@ -267,14 +265,15 @@ def fmt(x: Any, spec: str, unit: str = "") -> str:
 def print_table(results: list[dict[str, Any]]) -> None:
     print(
         f"{'workload':8} {'impl':14} {'median':>11} {'ns/node':>9} {'vs micrograd':>13} "
-        f"{'vs mg-nogc':>11} {'rss@100':>8} {'rss@1000':>9}  error"
+        f"{'vs mg-nogc':>11} {'rss@start':>9} {'rss@100':>8} {'rss@1000':>9}  error"
     )
     for r in results:
         print(
             f"{r['workload']:8} {r['impl']:14} {fmt(r['median_s'], '10.5f', 's'):>11} "
             f"{fmt(r['ns_per_node'], '9.1f')} {fmt(r['ratio_vs_micrograd'], '12.2f', 'x'):>13} "
             f"{fmt(r['ratio_vs_micrograd_nogc'], '10.2f', 'x'):>11} "
-            f"{fmt(r['rss_mb_100'], '8.1f')} {fmt(r['rss_mb_1000'], '9.1f')}  {r['error'] or ''}"
+            f"{fmt(r['rss_mb_start'], '9.1f')} {fmt(r['rss_mb_100'], '8.1f')} "
+            f"{fmt(r['rss_mb_1000'], '9.1f')}  {r['error'] or ''}"
         )
 
 

@@ -78,6 +78,8 @@ def render(report: dict[str, Any]) -> str:
     for r in report["results"]:
         rows.setdefault(r["impl"], {})[r["workload"]] = r
     spread = rec.get("spread", {})
+    # Runs recorded before rss_mb_start existed have no such field: no such column.
+    start_column = any("rss_mb_start" in r for r in report["results"])
     nodes = rows.get("python", {}).get("moons", {}).get("nodes")
     load = " / ".join(f"{x:.2f}" for x in rec["loadavg"])
     if rec.get("loadavg_end"):
@@ -101,9 +103,16 @@ def render(report: dict[str, Any]) -> str:
         else "moons = one training step; ratios are micrograd's median over the impl's.",
         "",
         "| impl | moons step | ns/node | vs micrograd | vs micrograd, GC off "
-        "| chain, 1M ops | wide, 1M products | RSS after 100 → 1,000 steps |",
-        "|---|---|---|---|---|---|---|---|",
+        "| chain, 1M ops | wide, 1M products | "
+        + ("RSS at start | " if start_column else "")
+        + "RSS after 100 → 1,000 steps |",
+        "|---|---|---|---|---|---|---|---|" + ("---|" if start_column else ""),
     ]
+    if start_column:
+        lines[1] += (
+            " RSS at start = the process's resident memory once the runtime, the package "
+            "and the data are loaded and the model is made, before the first step."
+        )
     for impl, by_workload in rows.items():
         cells = [NAMES.get(impl, impl)]
         moons = by_workload.get("moons")
@@ -135,11 +144,13 @@ def render(report: dict[str, Any]) -> str:
             else:
                 cells.append(seconds(r["median_s"]))
         memory = by_workload.get("memory")
-        if memory is None:
-            cells.append("not measured")
-        elif memory["error"]:
-            cells.append(error_text(memory["error"]))
+        if memory is None or memory["error"]:
+            problem = "not measured" if memory is None else error_text(memory["error"])
+            cells += [problem, "-"] if start_column else [problem]
         else:
+            if start_column:
+                start = memory.get("rss_mb_start")
+                cells.append("-" if start is None else f"{start:.1f} MB")
             cells.append(f"{memory['rss_mb_100']:.1f} → {memory['rss_mb_1000']:.1f} MB")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

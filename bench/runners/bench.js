@@ -139,12 +139,13 @@ function main() {
     result = { times, nodes: last === null ? 0 : last._topologicalOrder().length };
   } else {
     const trainer = moonsTrainer(opts.moons);
+    const rssStart = rssMb(); // data loaded, model made, no step's graph yet
     let rss100 = null;
     for (let i = 1; i <= opts.steps; i++) {
       trainer.step();
       if (i === Math.min(100, opts.steps)) rss100 = rssMb();
     }
-    result = { rss_mb_100: rss100, rss_mb_1000: rssMb() };
+    result = { rss_mb_start: rssStart, rss_mb_100: rss100, rss_mb_1000: rssMb() };
   }
   process.stdout.write(JSON.stringify(result) + "\n");
 }

@@ -143,12 +143,16 @@ def gc_off(impl: str) -> bool:
     return impl == "micrograd-nogc"
 
 
-def moons_steps(impl: str, moons: Path, steps: int, on_step: Any) -> None:
-    """Train `steps` steps of micrograd's demo, calling on_step(k, seconds, loss)."""
+def moons_steps(
+    impl: str, moons: Path, steps: int, on_step: Any, on_start: Callable[[], None] = lambda: None
+) -> None:
+    """Train `steps` steps of micrograd's demo, calling on_step(k, seconds, loss).
+    on_start() runs once the data is loaded and the model made, before step 0's graph."""
     data = json.loads(moons.read_text())
     X, ys = data["X"], [float(y) for y in data["y"]]
     model, loss_fn = make_model(impl)
     params = model.parameters()
+    on_start()
 
     def step(k: int) -> Any:
         scores = [model(x) for x in X]
@@ -217,11 +221,14 @@ def main(argv: list[str]) -> dict[str, Any]:
     if args.workload == "memory":
         rss: dict[str, float] = {}
 
+        def start() -> None:
+            rss["rss_mb_start"] = rss_mb()
+
         def sample(k: int, _seconds: float, _loss: Any) -> None:
             if k + 1 == min(100, args.steps):
                 rss["rss_mb_100"] = rss_mb()
 
-        moons_steps(args.impl, args.moons, args.steps, sample)
+        moons_steps(args.impl, args.moons, args.steps, sample, start)
         return {**rss, "rss_mb_1000": rss_mb()}
 
     if args.workload == "moons":

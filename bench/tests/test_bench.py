@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "bench/runners"))
 
+import python_runner  # noqa: E402
 import run  # noqa: E402
 
 
@@ -36,6 +38,9 @@ def test_quick_run_reports_every_requested_row(tmp_path):
     assert rows["chain"]["nodes"] == 1000 + 2  # x, c and 1000 products
     assert rows["wide"]["nodes"] == 4 * 1000 - 1  # 2n leaves, n products, n - 1 sums
     assert rows["memory"]["rss_mb_100"] > 0 and rows["memory"]["rss_mb_1000"] > 0
+    # At the start no step's graph (tens of thousands of nodes) is alive yet; at "100"
+    # (here the last of 3 steps) one is.
+    assert 0 < rows["memory"]["rss_mb_start"] < rows["memory"]["rss_mb_100"]
     assert "python" in proc.stdout and "moons" in proc.stdout
 
 
@@ -118,3 +123,48 @@ def test_skip_names_a_known_impl_and_workload(capsys):
     with pytest.raises(SystemExit):
         run.main(["--skip", "micrograd-wide"])
     assert "--skip wants IMPL:WORKLOAD" in capsys.readouterr().err
+
+
+def printing(out: dict) -> run.Impl:
+    """An impl whose runner prints `out` as its JSON line."""
+    return run.Impl("fixed", [sys.executable, "-c", f"print({json.dumps(json.dumps(out))})"], None)
+
+
+def test_the_memory_row_carries_every_rss_field():
+    out = {"rss_mb_start": 10.5, "rss_mb_100": 30.25, "rss_mb_1000": 31}
+    r = run.measure(printing(out), "memory", [])
+    assert r["error"] is None, r
+    assert (r["rss_mb_start"], r["rss_mb_100"], r["rss_mb_1000"]) == (10.5, 30.25, 31)
+
+
+@pytest.mark.parametrize("start", ["absent", None, "12.5", True])
+def test_a_memory_runner_without_a_number_for_rss_mb_start_is_the_rows_error(start):
+    """Every runner in the tree reports rss_mb_start: one that does not is broken, not old."""
+    out = {"rss_mb_100": 30.0, "rss_mb_1000": 31.0}
+    if start != "absent":
+        out["rss_mb_start"] = start
+    r = run.measure(printing(out), "memory", [])
+    assert r["error"] == f"runner gave no number for rss_mb_start: {json.dumps(out)}"
+    assert (r["rss_mb_start"], r["rss_mb_100"], r["rss_mb_1000"]) == (None, None, None)
+
+
+def test_the_python_runner_samples_the_start_after_the_model_and_before_step_0(monkeypatch):
+    """With a fake VmRSS that reads how many steps' graphs were built (-1: no model yet)."""
+    built: list[int] = []
+    real_make_model = python_runner.make_model
+
+    def make_model(impl):
+        model, loss_fn = real_make_model(impl)
+        built.clear()  # the model exists: 0 graphs so far
+
+        def counting_loss(*args):
+            built.append(1)
+            return loss_fn(*args)
+
+        return model, counting_loss
+
+    built.append(-1)
+    monkeypatch.setattr(python_runner, "make_model", make_model)
+    monkeypatch.setattr(python_runner, "rss_mb", lambda: float(sum(built)))
+    out = python_runner.main(["--impl", "python", "memory", "--steps", "3"])
+    assert out == {"rss_mb_start": 0.0, "rss_mb_100": 3.0, "rss_mb_1000": 3.0}

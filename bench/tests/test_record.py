@@ -22,8 +22,10 @@ import table  # noqa: E402
 
 ROW_KEYS = {
     "impl", "workload", "median_s", "min_s", "max_s", "nodes", "ns_per_node",
-    "ratio_vs_micrograd", "ratio_vs_micrograd_nogc", "rss_mb_100", "rss_mb_1000", "error",
+    "ratio_vs_micrograd", "ratio_vs_micrograd_nogc", "rss_mb_start", "rss_mb_100", "rss_mb_1000",
+    "error",
 }  # fmt: skip
+OLD_ROW_KEYS = ROW_KEYS - {"rss_mb_start"}  # a run recorded before rss_mb_start existed
 
 
 def recorded() -> dict:
@@ -49,9 +51,13 @@ def test_recorded_file_meets_the_contract():
     assert "--record" in rec["command"] and rec["command"].split()[0] in {"nox", "python"}
     assert len(rec["loadavg"]) == 3 and all(x >= 0 for x in rec["loadavg"])
     assert isinstance(rec["runs"], int) and rec["runs"] >= 1
+    keys = set(report["results"][0])
+    assert keys in (ROW_KEYS, OLD_ROW_KEYS), keys
     for r in report["results"]:
-        assert set(r) == ROW_KEYS, r
+        assert set(r) == keys, r  # one harness wrote every row
         assert r["impl"] in run.IMPLS and r["workload"] in run.WORKLOADS
+        if r["workload"] == "memory" and not r["error"]:
+            assert all(r[k] > 0 for k in keys & set(run.MEMORY_FIELDS)), r
     impls = {r["impl"] for r in report["results"] if r["median_s"] is not None}
     assert {"micrograd", "micrograd-nogc", "python"} <= impls, impls
     # Every ratio is the baseline's median over the row's, recomputed here.
@@ -88,6 +94,8 @@ def fake_report(runs: int = 2) -> dict:
                 ns_per_node=3250.0),
         run.row("micrograd", "chain", error="exit 1: RecursionError: maximum recursion depth"),
         run.row("js", "moons", error="unavailable: `node` not found on PATH"),
+        run.row("micrograd", "memory", error="not measured (--skip micrograd:memory)"),
+        run.row("julia", "memory", rss_mb_start=233.79, rss_mb_100=274.83, rss_mb_1000=275.42),
     ]  # fmt: skip
     run.add_ratios(results)
     spread = {"python": {"moons": {"median_s": [0.09, 0.11], "ratio_vs_micrograd": [14.0, 16.0],
@@ -117,11 +125,18 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     python = next(line for line in text.splitlines() if line.startswith("| python"))
     assert python.split(" | ")[1:5] == ["100 ms (90.0 ms-110 ms)", "1,453", "15.0x (14.0x-16.0x)",
                                         "2.00x (1.80x-2.20x)"]  # fmt: skip
-    assert "3.25 s" in python and python.endswith("| not measured | not measured |")
+    assert "3.25 s" in python and python.endswith("| not measured | not measured | - |")
     micrograd = next(line for line in text.splitlines() if line.startswith("| micrograd 0.1.0 |"))
     assert "| 1.00x | 0.13x |" in micrograd and "| RecursionError: maximum recursion depth |" in (
         micrograd
     )
+    assert micrograd.endswith("| not measured (--skip micrograd:memory) | - |")
+    julia = next(line for line in text.splitlines() if line.startswith("| julia"))
+    assert julia.endswith("| not measured | not measured | 233.8 MB | 274.8 → 275.4 MB |")
+    header = next(line for line in text.splitlines() if line.startswith("| impl"))
+    assert header.endswith("| RSS at start | RSS after 100 → 1,000 steps |")
+    assert "RSS at start = the process's resident memory once the runtime" in text
+    assert all(line.count("|") == header.count("|") for line in text.splitlines() if "|" in line)
     js = next(line for line in text.splitlines() if line.startswith("| js"))
     assert "unavailable: `node` not found on PATH" in js
     assert table.error_text("run 2 of 3: exit 1: RecursionError") == "run 2 of 3: RecursionError"
@@ -132,6 +147,23 @@ def test_table_shows_both_baselines_the_spread_and_every_rows_error():
     )
     one_run = table.render(fake_report(runs=1))
     assert "(14.0x-16.0x)" not in one_run and "one run: no spread measured" in one_run
+
+
+def test_a_run_recorded_before_rss_mb_start_renders_as_it_did():
+    """Older recorded files have no rss_mb_start: no "RSS at start" column, nothing else moves."""
+    old = fake_report()
+    for r in old["results"]:
+        del r["rss_mb_start"]
+    text = table.render(old)
+    assert "RSS at start" not in text
+    header = next(line for line in text.splitlines() if line.startswith("| impl"))
+    assert header.endswith("| wide, 1M products | RSS after 100 → 1,000 steps |")
+    assert next(line for line in text.splitlines() if line.startswith("|---")) == "|---" * 8 + "|"
+    julia = next(line for line in text.splitlines() if line.startswith("| julia"))
+    assert julia.endswith("| not measured | not measured | 274.8 → 275.4 MB |")
+    micrograd = next(line for line in text.splitlines() if line.startswith("| micrograd 0.1.0 |"))
+    assert micrograd.endswith("| not measured (--skip micrograd:memory) |")
+    assert all(line.count("|") == 9 for line in text.splitlines() if "|" in line)
 
 
 def test_check_fails_when_readme_and_record_differ_and_write_readme_fixes_it(tmp_path, capsys):
@@ -215,6 +247,16 @@ def test_an_error_in_any_run_is_the_rows_error():
     other = [timing("micrograd", 2.0, 1.9, 2.1), run.row("python", "moons", error="exit 1: bang")]
     rows, _ = run.combine([failed, other])
     assert rows[1]["error"] == "run 1 of 2: exit 1: boom"  # runs that differ: the first, named
+
+
+def test_runs_combine_memory_rows_to_the_median_of_every_rss_field():
+    runs = [
+        [run.row("js", "memory", rss_mb_start=s, rss_mb_100=h, rss_mb_1000=t)]
+        for s, h, t in [(40.0, 90.0, 92.0), (44.0, 96.0, 97.0), (42.0, 91.0, 99.0)]
+    ]
+    [r], spread = run.combine(runs)
+    assert (r["rss_mb_start"], r["rss_mb_100"], r["rss_mb_1000"]) == (42.0, 91.0, 97.0)
+    assert r["error"] is None and spread == {}
 
 
 def test_record_writes_the_file_and_the_readme_table(tmp_path, monkeypatch):

@@ -5,8 +5,8 @@
 //! ```
 //!
 //! Prints one JSON line: `{"times": [...], "nodes": N}` for moons, chain and wide,
-//! `{"rss_mb_100": x, "rss_mb_1000": y}` for memory. Any failure: a message on
-//! stderr and a non-zero exit.
+//! `{"rss_mb_start": s, "rss_mb_100": x, "rss_mb_1000": y}` for memory (bench/README.md says
+//! where each is measured). Any failure: a message on stderr and a non-zero exit.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -78,10 +78,12 @@ fn load_moons(path: &str) -> Result<(Vec<Vec<f64>>, Vec<f64>), String> {
     }
 }
 
-/// `steps` steps of micrograd's demo; `on_step(k, seconds)` after each; returns the node count.
+/// `steps` steps of micrograd's demo; `on_start()` once the data is loaded and the model
+/// made, before step 0's graph; `on_step(k, seconds)` after each step; returns the node count.
 fn moons_steps(
     args: &Args,
     steps: usize,
+    on_start: impl FnOnce() -> Result<(), String>,
     mut on_step: impl FnMut(usize, f64),
 ) -> Result<usize, String> {
     let (xs, ys) = load_moons(&args.moons)?;
@@ -94,6 +96,7 @@ fn moons_steps(
     )
     .map_err(|e| e.to_string())?;
     let params = model.parameters();
+    on_start()?;
     let mut nodes = 0;
     for k in 0..steps {
         let t0 = Instant::now();
@@ -169,9 +172,14 @@ fn rss_mb() -> Result<f64, String> {
 fn run(args: &Args) -> Result<Json, String> {
     match args.workload.as_str() {
         "memory" => {
+            let mut rss_start = None;
             let mut rss_100 = None;
             let mut rss_err = None;
-            moons_steps(args, args.steps, |k, _| {
+            let start = || {
+                rss_start = Some(rss_mb()?);
+                Ok(())
+            };
+            moons_steps(args, args.steps, start, |k, _| {
                 if k + 1 == args.steps.min(100) {
                     match rss_mb() {
                         Ok(r) => rss_100 = Some(r),
@@ -182,15 +190,24 @@ fn run(args: &Args) -> Result<Json, String> {
             if let Some(e) = rss_err {
                 return Err(e);
             }
-            Ok(json!({"rss_mb_100": rss_100, "rss_mb_1000": rss_mb()?}))
+            Ok(json!({
+                "rss_mb_start": rss_start,
+                "rss_mb_100": rss_100,
+                "rss_mb_1000": rss_mb()?,
+            }))
         }
         "moons" => {
             let mut times = Vec::new();
-            let nodes = moons_steps(args, args.warmup + args.repeat, |k, t| {
-                if k >= args.warmup {
-                    times.push(t);
-                }
-            })?;
+            let nodes = moons_steps(
+                args,
+                args.warmup + args.repeat,
+                || Ok(()),
+                |k, t| {
+                    if k >= args.warmup {
+                        times.push(t);
+                    }
+                },
+            )?;
             Ok(json!({"times": times, "nodes": nodes}))
         }
         workload => {
