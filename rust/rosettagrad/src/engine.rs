@@ -344,9 +344,8 @@ impl Tape {
             let (node, local) = (nodes[j], local[j]);
             let g = written.grad(v).unwrap_or_else(|| grad[j]);
             for (k, (&parent, local)) in node.parents().iter().zip(local).enumerate() {
-                let sum = grad[parent as usize] + local * g; // chain rule: 0 * inf stays NaN
-                grad[parent as usize] = sum;
-                written.set(k, parent, sum);
+                grad[parent as usize] += local * g; // chain rule: 0 * inf stays NaN
+                written.set(k, parent, grad[parent as usize]);
             }
         }
         for &(leaf, before) in &self.saved {
