@@ -310,7 +310,15 @@ def bench_page(path: Path | None) -> str:
                 f'<td class="st st-error" title="{escape(str(r["error"]), quote=True)}">error</td>'
             )
         if workload == "memory":
-            return f"<td>{_num(r.get('rss_mb_100'))} / {_num(r.get('rss_mb_1000'))} MiB</td>"
+            start = r.get("rss_mb_start")  # absent from runs recorded before it existed
+            at_start = (
+                f"<br><small>{_num(start)} MiB at start</small>"
+                if isinstance(start, (int, float))
+                else ""
+            )
+            return (
+                f"<td>{_num(r.get('rss_mb_100'))} / {_num(r.get('rss_mb_1000'))} MiB{at_start}</td>"
+            )
         ns = r.get("ns_per_node")
         ns_s = f"<br><small>{ns:,.0f} ns/node</small>" if isinstance(ns, (int, float)) else ""
         return (
@@ -373,7 +381,8 @@ def bench_page(path: Path | None) -> str:
 {"".join(figures)}
 <p>Median time per moons training step or per chain/wide run;
 <span class=ratio>&times;N</span> is micrograd's median divided by this impl's (above 1 is faster
-than micrograd).{nogc_s} Memory: resident MiB after 100 / 1,000 moons steps.</p>
+than micrograd).{nogc_s} Memory: resident MiB after 100 / 1,000 moons steps, and at the start
+(the runtime, the package, the data and the model loaded, before the first step).</p>
 <table class="bench"><thead><tr><th>impl</th>{head}</tr></thead><tbody>{rows}</tbody></table>
 {f"<h2>Errors</h2><ul>{errors}</ul>" if errors else ""}
 {refresh}"""

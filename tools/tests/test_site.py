@@ -52,6 +52,18 @@ def test_bench_page_without_nogc_ratios_does_not_mention_them(tmp_path: Path) ->
     assert "garbage collector off" not in html and "&times;4.82</span>" in html
 
 
+def test_bench_page_memory_cell_shows_the_start_when_the_run_has_it(tmp_path: Path) -> None:
+    row = lambda html: re.search(r"<tr><td>python</td>(.*?)</tr>", html)[1]  # noqa: E731
+    assert "at start" not in row(build.bench_page(FIXTURE))  # an older run: no such figure
+    text = FIXTURE.read_text().replace(
+        '"rss_mb_100": 45.9', '"rss_mb_start": 13.7, "rss_mb_100": 45.9'
+    )
+    (tmp_path / "r.json").write_text(text)
+    assert "45.9 / 44.9 MiB<br><small>13.7 MiB at start</small>" in row(
+        build.bench_page(tmp_path / "r.json")
+    )
+
+
 def test_bench_page_without_a_recorded_run_says_how_to_make_one(tmp_path: Path) -> None:
     html = build.bench_page(tmp_path / "latest.json")
     assert "No recorded bench run in this tree" in html
