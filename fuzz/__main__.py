@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                     "loss",
                     "optimizer",
                     "steps",
+                    "call",
+                    "expected",
                 )
                 if k in f.shrunk
             }
