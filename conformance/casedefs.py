@@ -1133,6 +1133,21 @@ REGRESSION_FUZZ_REJECT = [
            "755,127,933,317,950,665 parameters, named exactly (JavaScript counted in doubles "
            "and said 755127933317950700).",
            mlp_call(1000160175094, [755007]), "memory", "755127933317950665"),
+    reject("regression.fuzz-reject.mse-number-predictions", "mse_loss(0.75, [...]): a number "
+           "is not a list of predictions (Julia iterated it as one and said \"got 1 predictions "
+           "but 3 targets\").", {"api": "loss", "name": "mse", "predictions": 0.75,
+                                  "targets": [-0.71, -0.93, -0.04]}, "type", FLOAT),
+    reject("regression.fuzz-reject.sse-number-targets", "sse_loss([Value], 0.75): nor is a number "
+           "a list of targets (Julia took it as one target).",
+           {"api": "loss", "name": "sse", "predictions": [V(0.5)], "targets": 0.75}, "type",
+           FLOAT),
+    reject("regression.fuzz-reject.mlp-object-nouts", "MLP(4, {\"x\": 1}): a mapping is not a "
+           "list of layer sizes (rust-py iterated its keys: \"nout must be an int, got str\").",
+           mlp_call(4, {"x": 1.0}), "type", DICT),
+    reject("regression.fuzz-reject.mlp-empty-object-nouts", "MLP(3, {}): not an empty list "
+           "either (rust-py: \"nouts is empty\").", mlp_call(3, {}), "type", DICT),
+    reject("regression.fuzz-reject.mlp-empty-string-nouts", "MLP(3, \"\"): a type error naming "
+           "str, not \"nouts is empty\".", mlp_call(3, ""), "type", STR),
 ]
 # fmt: on
 

@@ -307,10 +307,10 @@ def _reject_module(rng: random.Random) -> tuple[dict, str, list]:
     if api == "mlp" and r < 0.25:
         return _reject_seed(rng, call)
     if api == "mlp" and r < 0.35:
-        bad, word = _bad_kind(rng, "snf")  # nouts that is not a list
+        bad, word = _bad_kind(rng, "snfbo")  # nouts that is not a list
         if word == FLOAT:
             bad, word = rng.randint(1, 4), INT
-        call["nouts"] = bad if bad != "" else "12"
+        call["nouts"] = bad
         return call, "type", [word]
     if api == "mlp" and r < 0.4:
         call["nouts"] = []
@@ -320,7 +320,7 @@ def _reject_module(rng: random.Random) -> tuple[dict, str, list]:
         if rng.random() < 0.6:
             call[key] = rng.choice(NAMES)
             return call, "value", [call[key]]
-        call[key], word = _bad_kind(rng, "inl")
+        call[key], word = _bad_kind(rng, "inlfbo")
         return call, "type", [word]
     where = rng.choice(sizes)
     name = "nin" if where == "nin" else "nout"
@@ -332,7 +332,7 @@ def _reject_module(rng: random.Random) -> tuple[dict, str, list]:
         bad = _not_integral(rng)
         error, words = "type", [["float", _word(bad)]]
     else:
-        bad, word = _bad_kind(rng, "snb")
+        bad, word = _bad_kind(rng, "snblo")
         error, words = "type", [word]
     if where.startswith("nouts."):
         call["nouts"][int(where[6:])] = bad
@@ -353,7 +353,7 @@ def _reject_seed(rng: random.Random, call: dict) -> tuple[dict, str, list]:
     if r < 0.7:
         call["seed"] = _not_integral(rng)
         return call, "type", [["float", _word(call["seed"])]]
-    call["seed"], word = _bad_kind(rng, "sb")
+    call["seed"], word = _bad_kind(rng, "sblo")
     return call, "type", [word]
 
 
@@ -386,7 +386,7 @@ def _reject_call(rng: random.Random) -> tuple[dict, str, list]:
         call["input"] = _inputs(rng, n)
         return call, "value", [str(nin), str(n)]
     if r < 0.55:  # not a list at all
-        call["input"], word = _bad_kind(rng, "snof")
+        call["input"], word = _bad_kind(rng, "snofbi")
         return call, "type", [word]
     x = _inputs(rng, nin)  # the right length, one item that is not a number
     i = rng.randrange(nin)
@@ -410,6 +410,12 @@ def _reject_optimizer(rng: random.Random) -> tuple[dict, str, list]:
     if r < 0.14:
         call["params"] = [_not_integral(rng) for _ in call["params"]]
         return call, "type", [FLOAT]
+    if r < 0.2:  # one parameter that is not a Value, or no list at all
+        if rng.random() < 0.5:
+            call["params"], word = _bad_kind(rng, "nf")
+        else:
+            call["params"][rng.randrange(len(call["params"]))], word = _bad_kind(rng, "snb")
+        return call, "type", [word]
     if name == "adam" and r < 0.35:  # betas: the wrong length, or not a pair of numbers
         s = rng.random()
         if s < 0.5:
@@ -417,7 +423,7 @@ def _reject_optimizer(rng: random.Random) -> tuple[dict, str, list]:
             call["betas"] = [rng.choice((0.9, 0.999, 0.5)) for _ in range(n)]
             return call, "value", ["betas", "2", str(n)]
         if s < 0.75:
-            call["betas"], word = _bad_kind(rng, "snf")
+            call["betas"], word = _bad_kind(rng, "snfo")
             return call, "type", [word]
         call["betas"] = [0.9, 0.999]
         call["betas"][rng.randrange(2)] = rng.random() < 0.5
@@ -433,7 +439,7 @@ def _reject_optimizer(rng: random.Random) -> tuple[dict, str, list]:
             return call, "value", [word]
         call[key] = -rng.choice((round(rng.uniform(0.01, 10), 2), 1, 1e-8 if key == "eps" else 0.5))
         return call, "value", [word]
-    call[key], kind = _bad_kind(rng, "snb")
+    call[key], kind = _bad_kind(rng, "snblo")
     return call, "type", [kind]
 
 
@@ -459,9 +465,21 @@ def _reject_loss(rng: random.Random) -> tuple[dict, str, list]:
     if r < 0.5:
         call["predictions"], call["targets"] = [], []
         return call, "value", ["0"]
-    if r < 0.6:
-        call["predictions"], word = _bad_kind(rng, "n")
+    if r < 0.55:  # predictions or targets not a list, or a prediction that is not a Value
+        s = rng.random()
+        if s < 0.3:
+            call["predictions"], word = _bad_kind(rng, "nf")
+        elif s < 0.5:
+            call["targets"], word = _bad_kind(rng, "nf")
+        else:
+            call["predictions"][rng.randrange(n)], word = _bad_kind(rng, "nf")
         return call, "type", [word]
+    if r < 0.6:  # hinge takes one output per sample
+        k = rng.randint(2, 3)
+        call["name"] = "hinge"
+        call["predictions"] = [_values(rng, k) for _ in range(n)]
+        call["targets"] = [[float(rng.choice((-1, 1))) for _ in range(k)] for _ in range(n)]
+        return call, "value", ["hinge", str(k)]
     bad, word = _bad_kind(rng, "sbn")
     i = rng.randrange(n)
     if k == 1:

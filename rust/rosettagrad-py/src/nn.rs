@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PySequence, PyString, PyTuple};
 
 use rosettagrad as rg;
 use rosettagrad::{Module as _, Scalar};
@@ -324,7 +324,17 @@ impl PyMLP {
         output_activation: ActArg,
         seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<Self>> {
-        // The reference's checks, in the reference's order.
+        // The reference's checks, in the reference's order. A str or a dict is not a list
+        // of sizes, though Python iterates them (the reference's `Sequence` test).
+        if nouts.cast::<PySequence>().is_err()
+            || nouts.is_instance_of::<PyString>()
+            || nouts.is_instance_of::<PyBytes>()
+        {
+            return Err(PyTypeError::new_err(format!(
+                "nouts must be a list of layer sizes, got {}",
+                type_name(nouts)
+            )));
+        }
         let nouts: Vec<Bound<'_, PyAny>> = nouts.try_iter()?.collect::<PyResult<_>>()?;
         if nouts.is_empty() {
             return Err(PyValueError::new_err(
