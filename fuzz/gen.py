@@ -1,4 +1,5 @@
-"""Random valid conformance cases (DESIGN §4), without expectations.
+"""Random conformance cases: valid ones (DESIGN §4) without expectations, and
+bad calls (SPEC §4.5 `reject`) with the error class and words the SPEC decides.
 
 Every generator takes a `random.Random` and returns one case dict whose
 `expected` and `tolerance` are filled in later from the reference
@@ -416,7 +417,7 @@ def _reject_optimizer(rng: random.Random) -> tuple[dict, str, list]:
         else:
             call["params"][rng.randrange(len(call["params"]))], word = _bad_kind(rng, "snb")
         return call, "type", [word]
-    if name == "adam" and r < 0.35:  # betas: the wrong length, or not a pair of numbers
+    if name == "adam" and r < 0.45:  # betas: the wrong length, or not a pair of numbers
         s = rng.random()
         if s < 0.5:
             n = rng.choice((0, 1, 3, 4))

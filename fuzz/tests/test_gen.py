@@ -97,14 +97,17 @@ def test_every_bad_call_is_refused_by_the_reference_as_the_generator_says():
 
 
 def test_bad_calls_cover_every_api_error_class_and_offending_kind():
-    cases = rejects()
+    cases = rejects(SEED, 4 * BUDGET)  # generating alone is quick: 720 bad calls
     assert {c["call"]["api"] for c in cases} == set(harness.REJECT_FEATURES)
     assert {c["expected"]["error"] for c in cases} == {"type", "value", "memory"}
     words = [w for c in cases for w in c["expected"]["words"]]
     for kind in (gen.STR, gen.NULL, gen.BOOL, gen.LIST, gen.DICT, gen.INT, gen.FLOAT, gen.VALUE):
         assert kind in words, kind
     calls = [c["call"] for c in cases]
-    assert any(c["api"] == "adam" and len(c.get("betas") or [0, 0]) != 2 for c in calls)
+    betas = [c["betas"] for c in calls if c["api"] == "adam" and "betas" in c]
+    assert any(isinstance(b, list) and len(b) not in (0, 2) for b in betas), "betas of 1, 3, 4"
+    assert any(isinstance(b, list) and bool in map(type, b) for b in betas), "a bool beta"
+    assert any(not isinstance(b, list) for b in betas), "betas that are not a pair"
     assert any(c["api"] == "mlp" and c.get("nouts") == [] for c in calls)
     assert any(isinstance(c.get("seed"), dict) for c in calls), "a seed of 2^64 or more"
     nested = [c for c in calls if c["api"] == "call" and isinstance(c["input"], list)]
