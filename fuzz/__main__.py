@@ -128,10 +128,11 @@ def main(argv: list[str] | None = None) -> int:
                     "optimizer",
                     "steps",
                     "call",
-                    "expected",
                 )
                 if k in f.shrunk
             }
+            if f.shrunk["kind"] == "reject":  # what the SPEC wants: a bad call's whole point
+                shown["expected"] = f.shrunk["expected"]
             print(f"    shrunk: {shown}")
     if len(outcome.findings) > 10:
         print(f"\n... and {len(outcome.findings) - 10} more disagreements (see {args.report})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from fuzz import __main__ as cli
 from fuzz import runner
 
-from .conftest import harness
+from .conftest import HERE, harness
 
 
 def test_a_port_without_bugs_agrees_everywhere(fake):
@@ -135,3 +136,16 @@ def test_a_bad_call_the_reference_accepts_is_reported_not_dropped(monkeypatch, f
     assert all("SPEC wants type" in e and "accepted" in e for e in out.reference_errors)
     assert all("True" in e or "False" in e for e in out.reference_errors)  # the bool it took
     assert out.ill_conditioned < 20
+
+
+def test_the_cli_shows_a_bad_call_disagreement_and_what_the_spec_wants(tmp_path: Path, capsys):
+    fake = f"{sys.executable} {HERE / 'fake_adapter.py'} bool-number"
+    findings = tmp_path / "f.json"
+    code = cli.main(["--adapter", f"fake={fake}", "--impl", "fake", "--budget", "200",
+                     "--seed", "4", "--shrink", "1", "--report", str(tmp_path / "r.json"),
+                     "--findings", str(findings)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1 and "RESULT: FAIL" in out
+    assert "DISAGREEMENT  fake" in out and "no error: the call was accepted" in out
+    assert "'expected': {'error': 'type', 'words': ['bool']}" in out
+    assert [c["kind"] for c in json.loads(findings.read_text())["cases"]] == ["reject"]
