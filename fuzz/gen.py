@@ -436,9 +436,12 @@ def _reject_optimizer(rng: random.Random) -> tuple[dict, str, list]:
     word = ["weight_decay", "weightdecay"] if key == "weight_decay" else key
     if rng.random() < 0.55:  # out of range
         if key.startswith("beta") and rng.random() < 0.5:
-            call[key] = rng.choice((1, 1.0, 1.5, 2, 10))  # at or above 1
+            call[key] = rng.choice((1, 1.0, 1.5, 2, 10, {"$num": "inf"}))  # at or above 1
             return call, "value", [word]
-        call[key] = -rng.choice((round(rng.uniform(0.01, 10), 2), 1, 1e-8 if key == "eps" else 0.5))
+        small = 1e-8 if key == "eps" else 0.5
+        call[key] = -rng.choice((round(rng.uniform(0.01, 10), 2), 1, small))
+        if rng.random() < 0.1:
+            call[key] = {"$num": "-inf"}
         return call, "value", [word]
     call[key], kind = _bad_kind(rng, "snblo")
     return call, "type", [kind]
