@@ -1100,6 +1100,55 @@ REJECT_MEMORY = [
 ]
 REJECT = [*REJECT_VALUES, *REJECT_OPS, *REJECT_MODULES, *REJECT_SEEDS, *REJECT_CALLS,
           *REJECT_OPTIMIZERS, *REJECT_LOSSES, *REJECT_MEMORY]
+# Bad calls the fuzzer's reject generator found ports disagreeing on (`nox -s fuzz -- --seed
+# 2026 --budget 1500`), kept as it shrank them (a reject case is one call).
+REGRESSION_FUZZ_REJECT = [
+    reject("regression.fuzz-reject.neuron-string-input", "Neuron(4)(\"x\"): a string is not a "
+           "list of inputs (rust-py took its length and said \"expects 4 inputs, got 1\").",
+           model_call({"api": "neuron", "nin": 4}, "x"), "type", STR),
+    reject("regression.fuzz-reject.neuron-object-input", "Neuron(2)({\"x\": 1}): a mapping is "
+           "not a list of inputs (rust-py counted its keys).",
+           model_call({"api": "neuron", "nin": 2}, {"x": 1.0}), "type", DICT),
+    reject("regression.fuzz-reject.layer-empty-string-input", "Layer(4, 3)(\"\"): the empty "
+           "string is not an empty list (rust-py: \"expects 4 inputs, got 0\").",
+           model_call({"api": "layer", "nin": 4, "nout": 3}, ""), "type", STR),
+    reject("regression.fuzz-reject.hinge-empty-string-target", "hinge_loss with a target \"\": "
+           "a string is one bad target, not a row of characters (the reference and rust-py "
+           "said \"target has 0\" outputs).",
+           {"api": "loss", "name": "hinge", "predictions": [V(1.98), V(1.96)],
+            "targets": ["", -1.0]}, "type", STR),
+    reject("regression.fuzz-reject.mse-string-target", "mse_loss with a target \"ab\": a type "
+           "error naming str (the reference said \"target has 2\" outputs).",
+           {"api": "loss", "name": "mse", "predictions": [V(1.47), V(-1.63)],
+            "targets": [0.49, "ab"]}, "type", STR),
+    reject("regression.fuzz-reject.sse-bool-in-target-row", "sse_loss with true inside a row "
+           "of targets: the message names the bool, not the row (JavaScript said \"got Array\").",
+           {"api": "loss", "name": "sse", "predictions": [[V(-1.17), V(0.15)], [V(-1.11), V(0.92)]],
+            "targets": [[-0.56, 0.51], [0.2, True]]}, "type", BOOL),
+    reject("regression.fuzz-reject.sse-string-in-target-row", "sse_loss with \"\" inside a row "
+           "of targets: the message names the str.",
+           {"api": "loss", "name": "sse", "predictions": [[V(1.59), V(-1.35)]],
+            "targets": [["", 0.76]]}, "type", STR),
+    reject("regression.fuzz-reject.mlp-count-past-2-pow-53", "MLP(1000160175094, [755007]): "
+           "755,127,933,317,950,665 parameters, named exactly (JavaScript counted in doubles "
+           "and said 755127933317950700).",
+           mlp_call(1000160175094, [755007]), "memory", "755127933317950665"),
+    reject("regression.fuzz-reject.mse-number-predictions", "mse_loss(0.75, [...]): a number "
+           "is not a list of predictions (Julia iterated it as one and said \"got 1 predictions "
+           "but 3 targets\").", {"api": "loss", "name": "mse", "predictions": 0.75,
+                                  "targets": [-0.71, -0.93, -0.04]}, "type", FLOAT),
+    reject("regression.fuzz-reject.sse-number-targets", "sse_loss([Value], 0.75): nor is a number "
+           "a list of targets (Julia took it as one target).",
+           {"api": "loss", "name": "sse", "predictions": [V(0.5)], "targets": 0.75}, "type",
+           FLOAT),
+    reject("regression.fuzz-reject.mlp-object-nouts", "MLP(4, {\"x\": 1}): a mapping is not a "
+           "list of layer sizes (rust-py iterated its keys: \"nout must be an int, got str\").",
+           mlp_call(4, {"x": 1.0}), "type", DICT),
+    reject("regression.fuzz-reject.mlp-empty-object-nouts", "MLP(3, {}): not an empty list "
+           "either (rust-py: \"nouts is empty\").", mlp_call(3, {}), "type", DICT),
+    reject("regression.fuzz-reject.mlp-empty-string-nouts", "MLP(3, \"\"): a type error naming "
+           "str, not \"nouts is empty\".", mlp_call(3, ""), "type", STR),
+]
 # fmt: on
 
 FILES = [
@@ -1134,4 +1183,6 @@ FILES = [
      "refuse.", REJECT_OPTIMIZERS + REJECT_LOSSES),
     ("reject/memory.json", "Models whose parameter count cannot fit are refused before "
      "anything is built, with a memory error naming the count.", REJECT_MEMORY),
+    ("regression/fuzz-reject.json", "Bad calls the differential fuzzer found a port refusing "
+     "differently from the SPEC (fuzz/README.md).", REGRESSION_FUZZ_REJECT),
 ]  # fmt: skip

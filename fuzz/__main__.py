@@ -127,9 +127,12 @@ def main(argv: list[str] | None = None) -> int:
                     "loss",
                     "optimizer",
                     "steps",
+                    "call",
                 )
                 if k in f.shrunk
             }
+            if f.shrunk["kind"] == "reject":  # what the SPEC wants: a bad call's whole point
+                shown["expected"] = f.shrunk["expected"]
             print(f"    shrunk: {shown}")
     if len(outcome.findings) > 10:
         print(f"\n... and {len(outcome.findings) - 10} more disagreements (see {args.report})")

@@ -18,12 +18,18 @@ import contextlib
 import hashlib
 import math
 import struct
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import rosettagrad
+import rosettagrad.conformance
 import rosettagrad.engine
 import rosettagrad.optim
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conformance"))
+import harness
 
 # Default tolerances of DESIGN §4.
 DEFAULT_TOLERANCE = {
@@ -31,6 +37,7 @@ DEFAULT_TOLERANCE = {
     "mlp": (1e-10, 1e-12),
     "train": (1e-8, 1e-10),
     "init": (0.0, 0.0),
+    "reject": (0.0, 0.0),
 }
 SAFETY = 16.0  # allowed error = SAFETY times the spread of the simulated libms
 MAX_WIDENING = 1e-6  # largest rtol or atol a case may get; beyond it, ill-conditioned
@@ -221,11 +228,30 @@ def _class(x: float) -> str:
     return "nan" if math.isnan(x) else "inf" if x == math.inf else "-inf" if x == -math.inf else "f"
 
 
+class ReferenceRefuses(ValueError):
+    """The reference does not refuse a bad call as the SPEC says it must (a finding)."""
+
+
+def expect_reject(case: dict) -> dict:
+    """A bad call's expectation is the generator's (the SPEC's class, and words from what
+    it broke); the reference must raise exactly that, or the reference is wrong."""
+    actual = rosettagrad.conformance.run_reject(rosettagrad, case)
+    found = harness.compare_reject(case["expected"], actual, "python")
+    if found:
+        shown = "; ".join(f"{m['path']}: SPEC wants {m['expected']}, got {m['actual']}"
+                          for m in found)  # fmt: skip
+        raise ReferenceRefuses(f"the reference disagrees with the SPEC on {case['call']}: {shown}")
+    return dict(case)
+
+
 def expect(case: dict) -> dict | None:
     """A copy of `case` with `expected` and `tolerance`, or None when ill-conditioned.
 
-    Raises whatever the reference raises (a generator bug, not a port's).
+    Raises whatever the reference raises (a generator bug, not a port's), and
+    ReferenceRefuses when a bad call is not refused as the SPEC says.
     """
+    if case["kind"] == "reject":
+        return expect_reject(case)
     nominal = evaluate(case)
     rtol, atol = DEFAULT_TOLERANCE[case["kind"]]
     if case["kind"] != "init":

@@ -9,17 +9,13 @@ and the shrinking loop.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gen, reference, shrink
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "conformance"))
-import harness  # noqa: E402
+from .reference import harness
 
 BAD = ("fail", "error", "crash")
 BATCH = 2000  # cases per adapter process
@@ -84,9 +80,6 @@ class Port:
         return {**first, **self.run_to_first_bad(cases[half:])}
 
 
-LINTERS = {"expr": harness.lint_expr, "init": harness.lint_init}
-
-
 def finish(case: dict, strict: bool = False) -> dict | None:
     """The reference's expectations, then the features the harness's lint asks for.
 
@@ -104,7 +97,7 @@ def finish(case: dict, strict: bool = False) -> dict | None:
     if case is None:
         return None
     problems: list[tuple[str, str]] = []
-    needed = LINTERS.get(case["kind"], harness.lint_model_case)(case, problems)
+    needed = harness.linter_of(case["kind"])(case, problems)
     if problems:
         if strict:
             raise ValueError(f"generated case {case['id']} is invalid: {problems}")

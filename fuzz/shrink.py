@@ -4,16 +4,18 @@ Greedy delta debugging over the case format: each round proposes every
 one-step simplification (drop an op and let its users read one of its
 arguments instead, cut the program at an earlier output, drop dead ops and
 unused inputs, call backward once, make a number simpler; for models: fewer
-samples, fewer steps, no L2), asks the oracle which of them still disagree,
-all in one batch (one adapter process per round), and keeps the smallest. It
-stops when no proposal still disagrees. The oracle decides what "disagrees"
-means, so the shrinker can be tested with a planted bug.
+samples, fewer steps, no L2; a reject case is one call and stays as it is),
+asks the oracle which of them still disagree, all in one batch (one adapter
+process per round), and keeps the smallest. It stops when no proposal still
+disagrees. The oracle decides what "disagrees" means, so the shrinker can be
+tested with a planted bug.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import json
 import math
 from collections.abc import Callable, Iterator
 
@@ -35,6 +37,8 @@ def size(case: dict) -> tuple:
         )
     if case["kind"] == "init":
         return (len(case["model"]["nouts"]), sum(case["model"]["nouts"]), len(case["seed"]))
+    if case["kind"] == "reject":  # one call, kept as it is: its length is its size
+        return (len(json.dumps(case["call"])),)
     values = [*case["parameters"], *(x for row in case["inputs"] for x in row)]
     return (
         len(case["parameters"]),

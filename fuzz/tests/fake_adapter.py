@@ -7,6 +7,8 @@ BUG is one of:
   sub-const  `c - x` with a constant on the left computed as `x - c`
   crash-log  the process aborts on any case that uses log (a port that dies, not one that errs)
   no-log     `describe` leaves out op.log (a port that does not declare a feature)
+  bool-number  a bool is taken as the number 0 or 1 (`Value(True)`, `x * True`: the Python slip)
+  length-type  a model input of the wrong length is a TypeError, not a ValueError
   none       no bug: agrees everywhere
 """
 
@@ -17,6 +19,8 @@ import os
 import sys
 
 import rosettagrad.conformance as adapter
+import rosettagrad.engine
+import rosettagrad.nn
 from rosettagrad.engine import Value, _node
 
 
@@ -48,6 +52,18 @@ def plant(bug: str) -> None:
         adapter.run = run
     elif bug == "no-log":
         adapter.FEATURES = [f for f in adapter.FEATURES if f != "op.log"]
+    elif bug == "bool-number":
+        rosettagrad.engine._is_number = lambda x: isinstance(x, (int, float))
+    elif bug == "length-type":
+        real_check = rosettagrad.nn._check_inputs
+
+        def check_inputs(who: str, x: object, nin: int) -> None:
+            try:
+                real_check(who, x, nin)
+            except ValueError as e:
+                raise TypeError(str(e)) from None
+
+        rosettagrad.nn._check_inputs = check_inputs
     elif bug != "none":
         raise SystemExit(f"unknown bug {bug!r}")
 

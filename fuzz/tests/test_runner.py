@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from fuzz import __main__ as cli
 from fuzz import runner
 
-from .conftest import harness
+from .conftest import HERE, harness
 
 
 def test_a_port_without_bugs_agrees_everywhere(fake):
@@ -94,3 +95,57 @@ def test_a_generated_case_the_reference_rejects_is_reported_not_dropped(monkeypa
     assert len(out.reference_errors) == 5
     assert "OverflowError" in out.reference_errors[0]
     assert out.ill_conditioned == 0
+
+
+@pytest.mark.parametrize(
+    ("bug", "words"),
+    [
+        ("bool-number", "bool"),  # accepted: "no error: the call was accepted"
+        ("length-type", None),  # refused, but with the wrong error class
+    ],
+)
+def test_a_planted_refusal_bug_is_found_and_written_to_findings(fake, tmp_path, bug, words):
+    out = runner.fuzz(4, 400, [fake(bug)], max_shrinks=1, log=lambda m: None)
+    assert out.findings, f"{bug} should disagree on some bad call in 400 cases"
+    assert all(f.original["kind"] == "reject" for f in out.findings)
+    assert all(f.result["status"] == "fail" for f in out.findings)
+    assert all(f.result["mismatches"][0]["path"] == "error" for f in out.findings)
+    if words:
+        assert all(f.original["expected"]["words"] == [words] for f in out.findings)
+        assert any("accepted" in f.result["mismatches"][0]["actual"] for f in out.findings)
+    else:  # every wrong-length call of the run, and nothing else
+        assert all(f.original["call"]["api"] == "call" for f in out.findings)
+        assert all(f.original["expected"]["error"] == "value" for f in out.findings)
+        assert all("TypeError" in f.result["mismatches"][0]["actual"] for f in out.findings)
+    shrunk = out.findings[0]
+    assert shrunk.shrunk is not None and shrunk.shrunk["call"] == shrunk.original["call"]
+    assert shrunk.shrunk_result["status"] == "fail"
+    path = tmp_path / "findings.json"
+    runner.write_json(path, runner.findings_file(out, 4))
+    suite = harness.load_suite([path], harness.registered_features())
+    assert suite.problems == []
+    assert [c.data["call"] for c in suite.cases] == [shrunk.original["call"]]
+
+
+def test_a_bad_call_the_reference_accepts_is_reported_not_dropped(monkeypatch, fake):
+    # The reference itself with the bool slip: the SPEC says Value(True) is refused.
+    monkeypatch.setattr(runner.reference.rosettagrad.engine, "_is_number",
+                        lambda x: isinstance(x, (int, float)))  # fmt: skip
+    out = runner.fuzz(4, 400, [fake("none")], max_shrinks=0, log=lambda m: None)
+    assert out.reference_errors
+    assert all("SPEC wants type" in e and "accepted" in e for e in out.reference_errors)
+    assert all("True" in e or "False" in e for e in out.reference_errors)  # the bool it took
+    assert out.ill_conditioned < 20
+
+
+def test_the_cli_shows_a_bad_call_disagreement_and_what_the_spec_wants(tmp_path: Path, capsys):
+    fake = f"{sys.executable} {HERE / 'fake_adapter.py'} bool-number"
+    findings = tmp_path / "f.json"
+    code = cli.main(["--adapter", f"fake={fake}", "--impl", "fake", "--budget", "200",
+                     "--seed", "4", "--shrink", "1", "--report", str(tmp_path / "r.json"),
+                     "--findings", str(findings)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1 and "RESULT: FAIL" in out
+    assert "DISAGREEMENT  fake" in out and "no error: the call was accepted" in out
+    assert "'expected': {'error': 'type', 'words': ['bool']}" in out
+    assert [c["kind"] for c in json.loads(findings.read_text())["cases"]] == ["reject"]

@@ -97,11 +97,14 @@ function pairRows(predictions, targets) {
     const t = targets[n];
     const yRow = y instanceof Value ? [y] : isList(y) ? Array.from(y) : null;
     const tRow = typeof t === "number" ? [t] : isList(t) ? Array.from(t) : null;
-    if (yRow === null || !yRow.every((v) => v instanceof Value)) {
-      throw new TypeError(`sample ${n}: a prediction must be a Value or an Array of Values, got ${describe(y)}`);
+    // Name what is wrong: the row itself, or the first entry of it that is not a Value / number.
+    const badY = yRow === null ? y : yRow.find((v) => !(v instanceof Value));
+    if (yRow === null || yRow.some((v) => !(v instanceof Value))) {
+      throw new TypeError(`sample ${n}: a prediction must be a Value or an Array of Values, got ${describe(badY)}`);
     }
-    if (tRow === null || !tRow.every((v) => typeof v === "number")) {
-      throw new TypeError(`sample ${n}: a target must be a number or an Array of numbers, got ${describe(t)}`);
+    const badT = tRow === null ? t : tRow.find((v) => typeof v !== "number");
+    if (tRow === null || tRow.some((v) => typeof v !== "number")) {
+      throw new TypeError(`sample ${n}: a target must be a number or an Array of numbers, got ${describe(badT)}`);
     }
     if (yRow.length !== tRow.length) {
       throw new RangeError(`sample ${n}: prediction has ${yRow.length} outputs but target has ${tRow.length}`);

@@ -41,7 +41,7 @@ export class Neuron extends Module {
     super();
     checkSize("nin", nin);
     checkActivation(activation);
-    checkParameterCount(`Neuron(${nin})`, nin + 1);
+    checkParameterCount(`Neuron(${nin})`, BigInt(nin) + 1n);
     /** @type {Value[]} */
     this.w = [];
     for (let i = 0; i < nin; i++) this.w.push(new Value(rng.uniform(-1, 1)));
@@ -96,7 +96,7 @@ export class Layer extends Module {
     super();
     checkSize("nin", nin);
     checkSize("nout", nout);
-    checkParameterCount(`Layer(${nin}, ${nout})`, (nin + 1) * nout);
+    checkParameterCount(`Layer(${nin}, ${nout})`, (BigInt(nin) + 1n) * BigInt(nout));
     /** @type {Neuron[]} */
     this.neurons = [];
     for (let i = 0; i < nout; i++) this.neurons.push(new Neuron(nin, { activation, rng }));
@@ -144,8 +144,8 @@ export class MLP extends Module {
     checkActivation(outputActivation);
     const sizes = [nin, ...nouts];
     sizes.forEach((n, i) => checkSize(i === 0 ? "nin" : "nout", n));
-    let count = 0;
-    for (let i = 0; i < nouts.length; i++) count += (sizes[i] + 1) * sizes[i + 1];
+    let count = 0n; // exact: a double would round a count past 2^53 and misname it
+    for (let i = 0; i < nouts.length; i++) count += (BigInt(sizes[i]) + 1n) * BigInt(sizes[i + 1]);
     checkParameterCount(`MLP(${nin}, [${nouts.join(", ")}])`, count);
     /** @type {Uniform} */
     const rng = seed === null || seed === undefined ? MATH_RANDOM : new SplitMix64(seed);
@@ -221,10 +221,10 @@ function checkInputs(who, x, nin) {
  * Refuse a model that cannot fit before allocating any of it (SPEC §2.3). JavaScript arrays
  * hold at most 2^32 - 1 elements, and the engine's heap far fewer Values.
  * @param {string} what
- * @param {number} count
+ * @param {bigint} count
  */
 function checkParameterCount(what, count) {
-  if (count > MAX_PARAMETERS) {
+  if (count > BigInt(MAX_PARAMETERS)) {
     throw new RangeError(`${what} would have ${count} parameters, more than fit here (at most ${MAX_PARAMETERS})`);
   }
 }

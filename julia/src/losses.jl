@@ -45,6 +45,11 @@ _squared_errors(predictions, targets) =
 
 # Pair each prediction with its target, both as rows of K entries.
 function _rows(predictions, targets)
+    # A number iterates as itself in Julia: say it is not a list instead of counting it as one.
+    predictions isa Union{AbstractVector,Tuple} ||
+        throw(TypeError(:loss, "predictions", AbstractVector, predictions))
+    targets isa Union{AbstractVector,Tuple} ||
+        throw(TypeError(:loss, "targets", AbstractVector, targets))
     length(predictions) == length(targets) || throw(DimensionMismatch(
         "got $(length(predictions)) predictions but $(length(targets)) targets"))
     isempty(predictions) && throw(ArgumentError("a loss needs at least one prediction, got 0"))

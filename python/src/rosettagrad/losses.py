@@ -71,7 +71,8 @@ def _rows(
     rows: list[tuple[Sequence[Value], Sequence[Number]]] = []
     for n, (y, t) in enumerate(zip(predictions, targets)):
         y_row = [y] if isinstance(y, Value) else list(y)
-        t_row = list(t) if isinstance(t, Sequence) else [t]
+        # A string is one (bad) target, not a row of characters: `y - "ab"` names str.
+        t_row = list(t) if isinstance(t, Sequence) and not isinstance(t, str) else [t]
         if len(y_row) != len(t_row):
             raise ValueError(
                 f"sample {n}: prediction has {len(y_row)} outputs but target has {len(t_row)}"

@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyInt};
+use pyo3::types::{PyFloat, PyInt, PyString};
 
 use rosettagrad as rg;
 use rosettagrad::Scalar;
@@ -38,9 +38,11 @@ pub(crate) fn rows(predictions: &Bound<'_, PyAny>, targets: &Bound<'_, PyAny>) -
             }
             row
         };
+        // A string is one (bad) target, not a row of characters: `scalar` names it.
         let t_row = if t.cast::<PyValue>().is_ok()
             || t.is_instance_of::<PyInt>()
             || t.is_instance_of::<PyFloat>()
+            || t.is_instance_of::<PyString>()
         {
             vec![scalar(&t, "targets")?]
         } else {

@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PySequence, PyString, PyTuple};
 
 use rosettagrad as rg;
 use rosettagrad::{Module as _, Scalar};
@@ -134,15 +134,21 @@ pub(crate) fn draw(rng: Option<&Bound<'_, PyAny>>, count: usize) -> PyResult<Dra
     Ok(Drawn(out.into_iter()))
 }
 
-pub(crate) fn inputs(x: &Bound<'_, PyAny>) -> PyResult<Vec<Scalar>> {
-    if x.cast::<PyDict>().is_ok() {
+/// A module's input must be a list: a string or a mapping is not one, though
+/// Python can take its length and iterate it (the reference's `_check_inputs`).
+pub(crate) fn sequence<'a, 'py>(x: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, PyAny>> {
+    if x.cast::<PyDict>().is_ok() || x.cast::<PyString>().is_ok() || x.cast::<PyBytes>().is_ok() {
         let got = type_name(x);
         return Err(PyTypeError::new_err(format!(
             "inputs must be a list of numbers or Values, got {got}"
         )));
     }
+    Ok(x)
+}
+
+pub(crate) fn inputs(x: &Bound<'_, PyAny>) -> PyResult<Vec<Scalar>> {
     let mut out = Vec::new();
-    for item in x.try_iter()? {
+    for item in sequence(x)?.try_iter()? {
         out.push(scalar(&item?, "inputs")?);
     }
     Ok(out)
@@ -186,7 +192,7 @@ impl PyNeuron {
     }
 
     fn __call__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        expect_len(self.inner.weights().len(), x.len()?)?;
+        expect_len(self.inner.weights().len(), sequence(x)?.len()?)?;
         let out = self
             .inner
             .forward_scalars(&inputs(x)?)
@@ -258,7 +264,7 @@ impl PyLayer {
     }
 
     fn __call__(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        expect_len(self.inner.neurons()[0].weights().len(), x.len()?)?;
+        expect_len(self.inner.neurons()[0].weights().len(), sequence(x)?.len()?)?;
         let out = self
             .inner
             .forward_scalars(&inputs(x)?)
@@ -318,7 +324,17 @@ impl PyMLP {
         output_activation: ActArg,
         seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<Self>> {
-        // The reference's checks, in the reference's order.
+        // The reference's checks, in the reference's order. A str or a dict is not a list
+        // of sizes, though Python iterates them (the reference's `Sequence` test).
+        if nouts.cast::<PySequence>().is_err()
+            || nouts.is_instance_of::<PyString>()
+            || nouts.is_instance_of::<PyBytes>()
+        {
+            return Err(PyTypeError::new_err(format!(
+                "nouts must be a list of layer sizes, got {}",
+                type_name(nouts)
+            )));
+        }
         let nouts: Vec<Bound<'_, PyAny>> = nouts.try_iter()?.collect::<PyResult<_>>()?;
         if nouts.is_empty() {
             return Err(PyValueError::new_err(
