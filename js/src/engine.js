@@ -212,8 +212,12 @@ export class Value {
   }
 
   /**
-   * micrograd's build_topo with an explicit stack: parents before children.
-   * `tried[i]` counts how many parents of `stack[i]` the walk has looked at.
+   * micrograd's build_topo without recursion: parents before children.
+   *
+   * The walk stands on `v`; `stack` holds the nodes it came down through. It goes
+   * down to v's first parent not yet visited, else to its second; else v is done:
+   * it joins the order and the walk goes back up to the node it came from. A node
+   * is marked visited (its `_mark` set to this walk's number) when first reached.
    * @param {(v: Value) => void} [visit] called on each node as it joins the order
    * @returns {Value[]}
    */
@@ -222,39 +226,30 @@ export class Value {
     /** @type {Value[]} */
     const topo = [];
     /** @type {Value[]} */
-    const stack = [this];
-    /** @type {number[]} */
-    const tried = [0];
+    const stack = [];
     this._mark = mark;
-    while (stack.length > 0) {
-      const top = stack.length - 1;
-      const v = stack[top];
-      if (tried[top] === 0) {
-        tried[top] = 1;
-        const a = v._a;
-        if (a !== null && a._mark !== mark) {
-          a._mark = mark;
-          stack.push(a);
-          tried.push(0);
-          continue;
-        }
+    /** @type {Value} */
+    let v = this;
+    for (;;) {
+      const a = v._a;
+      if (a !== null && a._mark !== mark) {
+        a._mark = mark;
+        stack.push(v);
+        v = a;
+        continue;
       }
-      if (tried[top] === 1) {
-        tried[top] = 2;
-        const b = v._b;
-        if (b !== null && b._mark !== mark) {
-          b._mark = mark;
-          stack.push(b);
-          tried.push(0);
-          continue;
-        }
+      const b = v._b;
+      if (b !== null && b._mark !== mark) {
+        b._mark = mark;
+        stack.push(v);
+        v = b;
+        continue;
       }
-      stack.pop();
-      tried.pop();
       if (visit !== undefined) visit(v);
       topo.push(v);
+      if (stack.length === 0) return topo;
+      v = /** @type {Value} */ (stack.pop());
     }
-    return topo;
   }
   // endregion
 }

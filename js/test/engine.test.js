@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-import { Value } from "../src/index.js";
+import { SplitMix64, Value } from "../src/index.js";
 
 /** |a - e| <= atol + rtol·|e| */
 function close(actual, expected, rtol = 1e-12, atol = 1e-12) {
@@ -207,6 +207,39 @@ describe("backward", () => {
     assert.equal(new Set(topo).size, topo.length);
     const index = new Map(topo.map((v, i) => [v, i]));
     for (const v of topo) for (const p of v._prev) assert.ok(index.get(p) < index.get(v));
+  });
+});
+
+/** micrograd's recursive build_topo, the order SPEC §2.2 pins (small graphs only). */
+function microgradBuildTopo(root) {
+  const topo = [];
+  const visited = new Set();
+  const build = (v) => {
+    if (visited.has(v)) return;
+    visited.add(v);
+    for (const p of v._prev) build(p);
+    topo.push(v);
+  };
+  build(root);
+  return topo;
+}
+
+describe("the topological order", () => {
+  test("is micrograd's build_topo on random graphs (shared parents, x * x, unary ops)", () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const rng = new SplitMix64(seed);
+      const pick = (xs) => xs[Math.floor(rng.random() * xs.length)];
+      const nodes = [0, 1, 2, 3].map(() => new Value(rng.uniform(-2, 2)));
+      for (let i = 0; i < 40; i++) {
+        const a = pick(nodes);
+        const b = pick(nodes);
+        nodes.push(pick([() => a.add(b), () => a.mul(b), () => a.sub(b), () => a.mul(a), () => a.tanh(), () => a.relu(), () => a.neg()])());
+      }
+      for (const root of [nodes[nodes.length - 1], nodes[nodes.length - 2], nodes[nodes.length >> 1]]) {
+        const [order, expected] = [root._topologicalOrder(), microgradBuildTopo(root)];
+        assert.ok(order.length === expected.length && order.every((v, i) => v === expected[i]), `seed ${seed}`);
+      }
+    }
   });
 });
 
