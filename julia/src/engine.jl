@@ -197,35 +197,37 @@ end
 # Each walk marks the nodes it reaches with a number no earlier walk used.
 const _WALKS = Threads.Atomic{UInt}(0)
 
-# micrograd's build_topo with an explicit stack: parents before children.
-# `tried[i]` counts how many parents of `stack[i]` the walk has looked at.
+# micrograd's build_topo without recursion: parents before children.
+#
+# The walk stands on `v`; `stack` holds the nodes it came down through. It goes down to
+# v's first parent not yet visited, else to its second; else v is done: it joins the
+# order and the walk goes back up to the node it came from. A node is marked visited
+# (its `_mark` set to this walk's number) when first reached.
 function _topological_order(root::Value)
     mark = Threads.atomic_add!(_WALKS, UInt(1)) + UInt(1)
     topo = Value[]
-    stack = Value[root]
-    tried = UInt8[0]
+    stack = Value[]
     root._mark = mark
-    while !isempty(stack)
-        v = stack[end]
-        next = nothing  # the first parent of v this walk has not reached yet
-        while next === nothing && tried[end] < 2
-            tried[end] += 1
-            p = tried[end] == 1 ? v._a : v._b
-            if p !== nothing && p._mark != mark
-                next = p
-            end
+    v = root
+    while true
+        a = v._a
+        if a !== nothing && a._mark != mark
+            a._mark = mark
+            push!(stack, v)
+            v = a
+            continue
         end
-        if next === nothing  # every parent is placed: v follows them
-            pop!(stack)
-            pop!(tried)
-            push!(topo, v)
-        else
-            next._mark = mark
-            push!(stack, next)
-            push!(tried, 0)
+        b = v._b
+        if b !== nothing && b._mark != mark
+            b._mark = mark
+            push!(stack, v)
+            v = b
+            continue
         end
+        push!(topo, v)
+        isempty(stack) && return topo
+        v = pop!(stack)
     end
-    return topo
 end
 
 # endregion

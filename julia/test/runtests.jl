@@ -195,6 +195,37 @@ end
     @test isapprox(x.grad, 3 * exp(2.0) * 3.0; rtol=1e-15)
 end
 
+# micrograd's recursive build_topo, the order SPEC §2.2 pins (small graphs only).
+function micrograd_build_topo(root::Value)
+    topo, visited = Value[], IdDict{Value,Nothing}()
+    function build(v)
+        haskey(visited, v) && return
+        visited[v] = nothing
+        foreach(build, v._prev)
+        push!(topo, v)
+    end
+    build(root)
+    return topo
+end
+
+@testset "the topological order is micrograd's build_topo on random graphs" begin
+    for seed in 0:19
+        rng = SplitMix64(seed)
+        pick(xs) = xs[1 + floor(Int, RosettaGrad.random!(rng) * length(xs))]
+        nodes = [Value(RosettaGrad.uniform!(rng, -2, 2)) for _ in 1:4]
+        for _ in 1:40  # shared parents, x * x, unary ops
+            a, b = pick(nodes), pick(nodes)
+            push!(nodes, pick([() -> a + b, () -> a * b, () -> a - b, () -> a * a,
+                               () -> tanh(a), () -> relu(a), () -> -a])())
+        end
+        for root in (nodes[end], nodes[end-1], nodes[length(nodes) ÷ 2])
+            order = RosettaGrad._topological_order(root)
+            expected = micrograd_build_topo(root)
+            @test length(order) == length(expected) && all(order .=== expected)
+        end
+    end
+end
+
 @testset "x * x" begin
     x = Value(-1.5)
     y = x * x
