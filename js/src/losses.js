@@ -98,13 +98,15 @@ function pairRows(predictions, targets) {
     const yRow = y instanceof Value ? [y] : isList(y) ? Array.from(y) : null;
     const tRow = typeof t === "number" ? [t] : isList(t) ? Array.from(t) : null;
     // Name what is wrong: the row itself, or the first entry of it that is not a Value / number.
-    const badY = yRow === null ? y : yRow.find((v) => !(v instanceof Value));
-    if (yRow === null || yRow.some((v) => !(v instanceof Value))) {
-      throw new TypeError(`sample ${n}: a prediction must be a Value or an Array of Values, got ${describe(badY)}`);
+    const badY = yRow === null ? -1 : yRow.findIndex((v) => !(v instanceof Value));
+    if (yRow === null || badY >= 0) {
+      const got = describe(yRow === null ? y : yRow[badY]);
+      throw new TypeError(`sample ${n}: a prediction must be a Value or an Array of Values, got ${got}`);
     }
-    const badT = tRow === null ? t : tRow.find((v) => typeof v !== "number");
-    if (tRow === null || tRow.some((v) => typeof v !== "number")) {
-      throw new TypeError(`sample ${n}: a target must be a number or an Array of numbers, got ${describe(badT)}`);
+    const badT = tRow === null ? -1 : tRow.findIndex((v) => typeof v !== "number");
+    if (tRow === null || badT >= 0) {
+      const got = describe(tRow === null ? t : tRow[badT]);
+      throw new TypeError(`sample ${n}: a target must be a number or an Array of numbers, got ${got}`);
     }
     if (yRow.length !== tRow.length) {
       throw new RangeError(`sample ${n}: prediction has ${yRow.length} outputs but target has ${tRow.length}`);
