@@ -11,7 +11,7 @@ use std::fmt;
 use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, Written, NO_NODE};
+use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, Written, NO_NODE, UNSORTED};
 
 // region: Value
 
@@ -354,8 +354,8 @@ impl Tape {
     }
 
     /// micrograd's build_topo with an explicit stack: parents before children,
-    /// the order left in `self.topo`. With `zero_grads`, each node's grad is set
-    /// to 0 as it is placed, and the leaves' grads from before go to `self.saved`.
+    /// the order left in `self.topo`. With `zero_grads`, each node's grad is reset
+    /// to 0 when it is first visited, and the leaves' grads from before go to `self.saved`.
     pub(crate) fn sort(&mut self, root: u32, zero_grads: bool) {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
         let mut s = self.sort_scratch(root);
@@ -367,22 +367,14 @@ impl Tape {
     }
 
     /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
-    /// them in registers). `ZERO`: zero each grad as it is placed, saving the leaves'.
+    /// them in registers). `ZERO`: reset each grad at its first visit, saving the leaves'.
     fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
         let nodes = &mut *s.nodes;
         let grad = &mut s.grad[..nodes.len()]; // one length: one bounds check per node
         let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
-        let mut place = |v: u32, leaf: bool| {
-            topo.push(v);
-            if ZERO {
-                let j = v as usize;
-                if leaf {
-                    saved.push((v, grad[j]));
-                }
-                grad[j] = 0.0;
-            }
-        };
-        nodes[root as usize].mark = epoch;
+        let mut visit =
+            |nodes: &mut [Node], p: u32| first_visit::<ZERO>(nodes, grad, &mut saved, p, epoch);
+        visit(nodes, root); // the root is new to this sort: its visit only marks and resets it
         let mut v = root; // the node whose parents are visited now
         'expand: loop {
             // The parents in order, each with the one still to visit after it.
@@ -396,9 +388,9 @@ impl Tape {
                 if p == NO_NODE {
                     break;
                 }
-                match first_visit(nodes, p, epoch) {
+                match visit(nodes, p) {
                     Visit::Seen => {}
-                    Visit::Leaf => place(p, true), // a leaf's visit ends where it starts
+                    Visit::Leaf => topo.push(p), // a leaf's visit ends where it starts
                     Visit::Expand => {
                         // Come back to v later, with its other parent still to visit.
                         stack.push((v, after));
@@ -407,14 +399,14 @@ impl Tape {
                     }
                 }
             }
-            place(v, first == NO_NODE); // every parent is placed: post-order
+            topo.push(v); // every parent is placed: post-order
             while let Some(top) = stack.last_mut() {
                 let (child, pending) = *top;
                 if pending != NO_NODE {
                     top.1 = NO_NODE; // visited now: child is placed when we are back
-                    match first_visit(nodes, pending, epoch) {
+                    match visit(nodes, pending) {
                         Visit::Seen => {}
-                        Visit::Leaf => place(pending, true),
+                        Visit::Leaf => topo.push(pending),
                         Visit::Expand => {
                             v = pending;
                             continue 'expand;
@@ -422,7 +414,7 @@ impl Tape {
                     }
                 }
                 stack.pop();
-                place(child, false);
+                topo.push(child);
             }
             break;
         }
@@ -439,13 +431,33 @@ enum Visit {
 }
 
 /// Mark `p` visited in this sort; an unseen interior node is expanded next.
+/// `ZERO`: reset its grad for the coming backward (a leaf's is saved first).
 #[inline(always)]
-fn first_visit(nodes: &mut [Node], p: u32, epoch: u32) -> Visit {
+fn first_visit<const ZERO: bool>(
+    nodes: &mut [Node],
+    grad: &mut [f64],
+    saved: &mut Vec<(u32, f64)>,
+    p: u32,
+    epoch: u32,
+) -> Visit {
     let parent = &mut nodes[p as usize];
     if parent.mark == epoch {
         return Visit::Seen;
     }
+    let unsorted = parent.mark == UNSORTED;
     parent.mark = epoch;
+    if ZERO {
+        let j = p as usize;
+        if parent.op == Op::Leaf {
+            saved.push((p, grad[j]));
+            grad[j] = 0.0;
+        } else if !unsorted {
+            // A node no sort has reached still has the 0 that push gave it
+            // (set_grad marks it otherwise): skipping the store spares a fresh
+            // graph's backward one write per node.
+            grad[j] = 0.0;
+        }
+    }
     if parent.op == Op::Leaf {
         Visit::Leaf
     } else {

@@ -85,8 +85,9 @@ impl Op {
 }
 
 /// What the sort reads of a node, in one 16-byte entry: its parents (the first
-/// `arity` of `prev`), its op and the `backward()` call that last visited it,
-/// and whether a node made since the last collection has it as a parent.
+/// `arity` of `prev`), its op and the sort that last visited it (or
+/// [`UNSORTED`]: none since it was made, so its grad is still 0), and whether a
+/// node made since the last collection has it as a parent.
 #[derive(Clone, Copy)]
 pub(crate) struct Node {
     pub(crate) prev: [u32; 2],
@@ -179,6 +180,14 @@ impl Written {
 
 /// Not a node: no slot has this index (the tape stops one short of it).
 pub(crate) const NO_NODE: u32 = u32::MAX;
+
+/// The mark of a node no sort has visited since `push`: its grad is still the
+/// `+0.0` push gave it, so a backward need not reset it. No sort's epoch.
+pub(crate) const UNSORTED: u32 = 0;
+
+/// The mark of a node whose grad was set outside a backward (or whose mark was
+/// lost when the epochs wrapped): a backward resets its grad. No sort's epoch.
+const REGRADED: u32 = u32::MAX;
 
 /// The fewest new nodes worth a collection.
 const MIN_COLLECT: usize = 1 << 12;
@@ -281,10 +290,9 @@ impl Tape {
         for &p in &prev[..op.arity()] {
             self.nodes[p as usize].has_child = true;
         }
-        // Mark 0 is older than any sort's epoch.
         let node = Node {
             prev,
-            mark: 0,
+            mark: UNSORTED,
             op,
             arity: op.arity() as u8,
             has_child: false,
@@ -512,6 +520,10 @@ impl Tape {
     }
     pub(crate) fn set_grad(&mut self, id: u32, g: f64) {
         self.grad[id as usize] = g;
+        let node = &mut self.nodes[id as usize];
+        if node.mark == UNSORTED {
+            node.mark = REGRADED; // its grad is no longer push's 0
+        }
     }
     pub(crate) fn label(&self, id: u32) -> String {
         self.labels.get(&id).cloned().unwrap_or_default()
@@ -543,10 +555,13 @@ impl Tape {
 
     /// A fresh visit mark for a sort: newer than every mark on the tape.
     pub(crate) fn next_epoch(&mut self) -> u32 {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            // After 2^32 sorts the marks could collide: clear them once.
-            self.nodes.iter_mut().for_each(|n| n.mark = 0);
+        self.epoch += 1;
+        if self.epoch == REGRADED {
+            // After 2^32 - 2 sorts the marks could collide: renew them once.
+            // REGRADED, not UNSORTED: what they say of the grads is forgotten.
+            for node in self.nodes.iter_mut().filter(|n| n.mark != UNSORTED) {
+                node.mark = REGRADED;
+            }
             self.epoch = 1;
         }
         self.epoch
@@ -753,5 +768,40 @@ mod tests {
         assert!(t.released);
         t.collect(); // the sort is stale now: everything is traced (nothing is counted)
         assert_eq!(t.free_slots(), 4);
+    }
+
+    // y = (a * b) * a, on a tape of its own; returns (a, b, ab, y).
+    fn product_graph(t: &mut Tape) -> [u32; 4] {
+        let (a, b) = (leaf(t, 3.0), leaf(t, 4.0));
+        let ab = t.mul(a, b);
+        let y = t.mul(ab, a);
+        [a, b, ab, t.counted(y)]
+    }
+
+    #[test]
+    fn backward_resets_a_grad_set_before_any_sort() {
+        let mut t = Tape::new();
+        let [_, _, ab, y] = product_graph(&mut t);
+        t.set_grad(ab, 5.0); // never sorted: push's 0 is gone all the same
+        t.backward(y);
+        assert_eq!(t.grad(ab), 3.0, "this call's dy/d(ab) = a, not 5 + a");
+    }
+
+    #[test]
+    fn backward_resets_every_grad_once_the_epochs_wrap() {
+        let mut t = Tape::new();
+        let [a, b, ab, y] = product_graph(&mut t);
+        t.backward(y);
+        let first = [t.grad(a), t.grad(b), t.grad(ab)];
+        assert_eq!(first, [24.0, 9.0, 3.0]); // dy/da = 2ab, dy/db = a², dy/d(ab) = a
+        t.epoch = REGRADED - 2;
+        t.backward(y); // the last epoch before the wrap
+        t.backward(y); // the marks are renewed: each grad is still reset
+        assert_eq!(t.grad(ab), 3.0, "an interior grad is this call's only");
+        assert_eq!(
+            [t.grad(a), t.grad(b)],
+            [3.0 * 24.0, 3.0 * 9.0],
+            "leaves add up"
+        );
     }
 }
