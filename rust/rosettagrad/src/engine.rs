@@ -344,8 +344,12 @@ impl Tape {
             let (node, local) = (nodes[j], local[j]);
             let g = written.grad(v).unwrap_or_else(|| grad[j]);
             for (k, (&parent, local)) in node.parents().iter().zip(local).enumerate() {
-                grad[parent as usize] += local * g; // chain rule: 0 * inf stays NaN
-                written.set(k, parent, grad[parent as usize]);
+                let p = parent as usize;
+                // A parent shared with the last node (c in a chain of y * c) is at hand.
+                let mut parent_grad = written.again(k, parent).unwrap_or_else(|| grad[p]);
+                parent_grad += local * g; // chain rule: 0 * inf stays NaN
+                grad[p] = parent_grad;
+                written.set(k, parent, parent_grad);
             }
         }
         for &(leaf, before) in &self.saved {
