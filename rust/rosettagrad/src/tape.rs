@@ -49,9 +49,9 @@
 //! MLP forward, a loss, `backward`, an optimizer step) takes the lock once, and
 //! so does an op on Values: a Value moved into it (`y = y * &c`) gives up its
 //! count under that same lock rather than in a second one when dropped. Taking
-//! and giving back an uncontended lock costs about 2 ns of a chain op's 16 (a
-//! build with no lock at all, for measurement only, ran a chain at 14.2 ns/node
-//! against 15.9); a spin lock given back with a plain store (one atomic instead
+//! and giving back an uncontended lock costs about 2 ns of a chain op's ~14 (a
+//! build with no lock at all, for measurement only, ran a chain 1.7 ns/node
+//! faster); a spin lock given back with a plain store (one atomic instead
 //! of two, with `unsafe`) measured 0.8 ns faster per chain op and 1.2 ns slower
 //! per moons node, so the std Mutex stays.
 
