@@ -358,8 +358,10 @@ impl Tape {
     }
 
     /// micrograd's build_topo with an explicit stack: parents before children,
-    /// the order left in `self.topo`. With `zero_grads`, each node's grad is reset
-    /// to 0 when it is first visited, and the leaves' grads from before go to `self.saved`.
+    /// the order left in `self.topo`. With `zero_grads` (for a backward), each
+    /// node's grad is reset to 0 when it is first visited, and the leaves go to
+    /// `self.saved` with their grads from before, not into the order: the chain
+    /// rule has nothing to do for a node without parents.
     pub(crate) fn sort(&mut self, root: u32, zero_grads: bool) {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
         let mut s = self.sort_scratch(root);
@@ -394,7 +396,7 @@ impl Tape {
                 }
                 match visit(nodes, p) {
                     Visit::Seen => {}
-                    Visit::Leaf => topo.push(p), // a leaf's visit ends where it starts
+                    Visit::Leaf => place_leaf::<ZERO>(&mut topo, p),
                     Visit::Expand => {
                         // Come back to v later, with its other parent still to visit.
                         stack.push((v, after));
@@ -410,7 +412,7 @@ impl Tape {
                     top.1 = NO_NODE; // visited now: child is placed when we are back
                     match visit(nodes, pending) {
                         Visit::Seen => {}
-                        Visit::Leaf => topo.push(pending),
+                        Visit::Leaf => place_leaf::<ZERO>(&mut topo, pending),
                         Visit::Expand => {
                             v = pending;
                             continue 'expand;
@@ -425,6 +427,15 @@ impl Tape {
         (*s.topo, *s.saved, *s.stack) = (topo, saved, stack);
     }
     // endregion
+}
+
+/// A leaf's visit ends where it starts: it is placed at once, except in a
+/// backward's order (`ZERO`), where `saved` holds it instead.
+#[inline(always)]
+fn place_leaf<const ZERO: bool>(topo: &mut Vec<u32>, leaf: u32) {
+    if !ZERO {
+        topo.push(leaf);
+    }
 }
 
 /// What a parent's visit in the sort found.

@@ -132,8 +132,9 @@ pub(crate) struct Tape {
     reached: Vec<u64>, // the collection's marks, one bit per slot
     traced: Vec<u32>,
     // The root of the sort that left `topo`, while no collection has run since:
-    // `topo` is then exactly what it reaches (graphs never change, no slot was
-    // freed), so a collection marks it from the list instead of tracing it.
+    // `topo` and `saved`'s leaves are then exactly what it reaches (graphs never
+    // change, no slot was freed), so a collection marks it from those lists
+    // instead of tracing it.
     sorted_root: u32,
 }
 
@@ -436,7 +437,8 @@ impl Tape {
         let root = self.sorted_root;
         let sorted = root != NO_NODE && self.rc[root as usize] > 0;
         if sorted {
-            for &v in &self.topo {
+            let leaves = self.saved.iter().map(|&(leaf, _)| leaf); // not in a backward's order
+            for v in self.topo.iter().copied().chain(leaves) {
                 reached[v as usize / 64] |= 1 << (v % 64);
             }
         }
@@ -502,7 +504,11 @@ impl Tape {
         self.made = 0;
         // The next one must be paid for by as many new nodes as this one's work:
         // the traced nodes, and a quarter of the sorted graph's (marked from a list).
-        let sorted_work = if sorted { self.topo.len() / 4 } else { 0 };
+        let sorted_work = if sorted {
+            (self.topo.len() + self.saved.len()) / 4
+        } else {
+            0
+        };
         self.collect_after = (traced.len() + sorted_work).max(n / 8).max(MIN_COLLECT);
         self.reached = reached;
         self.traced = traced;
