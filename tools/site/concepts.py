@@ -113,7 +113,9 @@ CONCEPTS: dict[str, Concept] = {
         "A topological sort of the graph (micrograd's <code>build_topo</code>, done with an "
         "explicit stack: a 1,000,000-op chain must not overflow the call stack), then the chain "
         "rule in reverse order. Leaves accumulate across calls until <code>zero_grad()</code>; "
-        "calling backward twice gives exactly twice the leaf gradients.",
+        "calling backward twice gives exactly twice the leaf gradients. Rust tries a shortcut "
+        "first: where no node gets more than two contributions, their order cannot change a "
+        "bit, so it walks its tape down from the output instead of sorting (SPEC §2.2).",
         "<p>grad(output) = 1; for each node v in reverse topological order, for each parent p "
         "with local derivative d: grad(p) += d · grad(v)</p>",
         ("backward.repeat", "graph.reuse", "graph.deep", "graph.wide"),
