@@ -70,6 +70,14 @@ def error_text(error: str) -> str:
     return error[: error.rindex(" ", 0, 60)] + " …"  # at a word's end
 
 
+def machine_text(machine: dict[str, Any]) -> str:
+    """AMD EPYC (cpu family 23 model 1 stepping 2; L1d 32K, …, L3 8192K; 2 cores, …).
+    Runs recorded before cpu_id and caches existed name the CPU only."""
+    details = [machine.get("cpu_id"), machine.get("caches")]
+    details.append(f"{machine['cores']} cores, {machine['platform']}, Python {machine['python']}")
+    return f"{machine['cpu']} ({'; '.join(d for d in details if d)})"
+
+
 def render(report: dict[str, Any]) -> str:
     """The README's block: where and how it was measured, then one row per impl."""
     rec, machine = report["recorded"], report["machine"]
@@ -87,8 +95,7 @@ def render(report: dict[str, Any]) -> str:
     else:
         load += " (1 / 5 / 15 min) at the start"
     lines = [
-        f"Recorded {rec['date']} with `{rec['command']}` on {machine['cpu']} "
-        f"({machine['cores']} cores, {machine['platform']}, Python {machine['python']}), "
+        f"Recorded {rec['date']} with `{rec['command']}` on {machine_text(machine)}, "
         f"load average {load}; "
         + (
             f"{runs} runs, interleaved: each figure is the median of the runs' medians, "

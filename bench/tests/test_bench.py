@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,10 @@ def test_quick_run_reports_every_requested_row(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads(report.read_text())
-    assert set(data["machine"]) >= {"platform", "cpu", "cores"}
+    assert set(data["machine"]) >= {"platform", "cpu", "cpu_id", "caches", "cores"}
+    if sys.platform == "linux":  # the CPU's generation and its caches, from /proc and /sys
+        assert re.fullmatch(r"cpu family \d+ model \d+ stepping \d+", data["machine"]["cpu_id"])
+        assert re.search(r"\bL2 \d+K\b", data["machine"]["caches"]), data["machine"]
     rows = {r["workload"]: r for r in data["results"]}
     assert set(rows) == {"moons", "chain", "wide", "memory"}
     for name in ("moons", "chain", "wide"):

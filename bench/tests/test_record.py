@@ -166,6 +166,31 @@ def test_a_run_recorded_before_rss_mb_start_renders_as_it_did():
     assert all(line.count("|") == 9 for line in text.splitlines() if "|" in line)
 
 
+def test_the_machine_line_names_the_cpu_generation_and_caches_where_recorded():
+    report = fake_report()
+    report["machine"] |= {"cpu_id": "cpu family 23 model 1 stepping 2",
+                          "caches": "L1d 32K, L1i 64K, L2 512K, L3 8192K"}  # fmt: skip
+    assert (
+        " on Some CPU (cpu family 23 model 1 stepping 2; L1d 32K, L1i 64K, L2 512K, L3 8192K; "
+        "2 cores, Linux-x, Python 3.11.7), load average"
+    ) in table.render(report)
+    # A run recorded before cpu_id and caches existed (or where Linux has none).
+    assert " on Some CPU (2 cores, Linux-x, Python 3.11.7), load" in table.render(fake_report())
+
+
+def test_caches_reads_linux_cache_directories_and_skips_a_broken_one(tmp_path):
+    for name, (level, kind, size) in {
+        "index0": ("1", "Data", "32K"), "index1": ("1", "Instruction", "64K"),
+        "index2": ("2", "Unified", "512K"), "index3": ("3", "Unified", "8192K"),
+    }.items():  # fmt: skip
+        (tmp_path / name).mkdir()
+        for field, text in (("level", level), ("type", kind), ("size", size)):
+            (tmp_path / name / field).write_text(text + "\n")
+    (tmp_path / "index4").mkdir()  # no files: skipped, not a crash
+    assert run.caches(tmp_path) == "L1d 32K, L1i 64K, L2 512K, L3 8192K"
+    assert run.caches(tmp_path / "missing") == ""
+
+
 def test_check_fails_when_readme_and_record_differ_and_write_readme_fixes_it(tmp_path, capsys):
     record, readme = tmp_path / "latest.json", tmp_path / "README.md"
     record.write_text(json.dumps(fake_report()))
