@@ -233,7 +233,7 @@ def combine(runs: list[list[dict[str, Any]]]) -> tuple[list[dict[str, Any]], dic
 def machine() -> dict[str, Any]:
     """Where the run was measured. Machines of one kind can differ in CPU generation
     and caches (the native moons step took 10.4 ns/node on one 2-core "AMD EPYC" and
-    27.6 on another), so the record names the CPU's family, model and caches, not
+    25.7 on another), so the record names the CPU's family, model and caches, not
     only its marketing name."""
     fields = cpuinfo()
     return {
