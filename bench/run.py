@@ -275,15 +275,50 @@ def caches(cpu: Path = Path("/sys/devices/system/cpu/cpu0/cache")) -> str:
     return ", ".join(found)
 
 
-def recorded(argv: list[str], start: datetime.datetime, loadavg: list[float]) -> dict[str, Any]:
+def recorded(
+    argv: list[str], start: datetime.datetime, loadavg: list[float], code: str
+) -> dict[str, Any]:
     """The "recorded" header of bench/results/latest.json (the README and site show it)."""
     via_nox = os.environ.get("NOX_CURRENT_SESSION") == "bench"
     command = ("nox -s bench -- " if via_nox else "python bench/run.py ") + shlex.join(argv)
     return {
         "date": start.strftime("%Y-%m-%dT%H:%MZ"),
         "command": command,
+        "commit": code,
         "loadavg": [round(x, 2) for x in loadavg],
     }
+
+
+def commit() -> str:
+    """The code measured: HEAD's short hash, "+changes" when the tree differs from it
+    (the report itself aside), or "unknown" outside a git checkout."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":(exclude)bench/results",
+                ":(exclude)README.md",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if status.strip() else "")
 
 
 def fmt(x: Any, spec: str, unit: str = "") -> str:
@@ -357,6 +392,7 @@ def main(argv: list[str]) -> int:
 
     start = datetime.datetime.now(datetime.timezone.utc)
     loadavg = list(os.getloadavg())
+    code = commit()
     builds: dict[str, str | None] = {}
     errors = {impl.name: unavailable_reason(impl, builds) for impl in impls}
     runs = []
@@ -384,7 +420,7 @@ def main(argv: list[str]) -> int:
     report = {
         "machine": machine(),
         "recorded": {
-            **recorded(argv, start, loadavg),
+            **recorded(argv, start, loadavg, code),
             "loadavg_end": [round(x, 2) for x in os.getloadavg()],
             "runs": args.runs,
             "spread": spread,

@@ -95,7 +95,9 @@ def render(report: dict[str, Any]) -> str:
     else:
         load += " (1 / 5 / 15 min) at the start"
     lines = [
-        f"Recorded {rec['date']} with `{rec['command']}` on {machine_text(machine)}, "
+        f"Recorded {rec['date']} with `{rec['command']}`"
+        + (f" at commit {rec['commit']}" if rec.get("commit") else "")
+        + f" on {machine_text(machine)}, "
         f"load average {load}; "
         + (
             f"{runs} runs, interleaved: each figure is the median of the runs' medians, "

@@ -189,6 +189,16 @@ def test_the_machine_line_names_the_cpu_generation_and_caches_where_recorded():
     assert " on Some CPU (2 cores, Linux-x, Python 3.11.7), load" in table.render(fake_report())
 
 
+def test_the_record_names_the_commit_measured():
+    assert re.fullmatch(r"[0-9a-f]{12}(\+changes)?", run.commit()), run.commit()
+    report = fake_report()
+    report["recorded"]["commit"] = "0123456789ab+changes"
+    assert "`nox -s bench -- --record` at commit 0123456789ab+changes on Some CPU" in (
+        table.render(report)
+    )
+    assert "`nox -s bench -- --record` on Some CPU" in table.render(fake_report())  # older runs
+
+
 def test_caches_reads_linux_cache_directories_and_skips_a_broken_one(tmp_path):
     for name, (level, kind, size) in {
         "index0": ("1", "Data", "32K"), "index1": ("1", "Instruction", "64K"),
