@@ -1,6 +1,6 @@
 """rosettagrad_rs from several Python threads: Values and models are Send + Sync.
 
-The wheel's classes hold indices into one tape behind a mutex that is only held
+The wheel's classes hold indices into one tape behind a lock that is only held
 inside Rust, never while Python runs, so any thread may use any Value or model.
 These tests force frequent thread switches and check the numbers, not just that
 nothing crashed. They run in the `rust` nox session (`--engine rosettagrad_rs`)

@@ -6,7 +6,7 @@
 //! owns one count on a node of the crate's tape; when Python drops it, the
 //! crate reclaims whatever is no longer reachable, in bulk (rust/README.md,
 //! "Design"). The crate's Values are `Send + Sync` (the tape sits behind a
-//! mutex that is only ever held inside the crate, never while Python code
+//! lock that is only ever held inside the crate, never while Python code
 //! runs), so every class may be used from any Python thread.
 //!
 //! Bad input raises what the reference raises: TypeError for a wrong type (and
