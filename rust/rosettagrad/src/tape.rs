@@ -250,9 +250,9 @@ struct TapeLock {
 }
 
 // SAFETY: the tape is only reached through a `TapeGuard`, and one exists at a
-// time: a guard is made only by the thread whose Acquire swap turned `locked`
-// from false to true, and its Drop turns it back with a Release store, so every
-// access of one holder happens before every access of the next.
+// time: a guard is made only by the thread whose Acquire compare-and-swap turned
+// `locked` from false to true, and its Drop turns it back with a Release store, so
+// every access of one holder happens before every access of the next.
 unsafe impl Sync for TapeLock {}
 
 impl TapeLock {
