@@ -35,6 +35,7 @@ nox.options.sessions = [
     "js",
     "julia",
     "parity",
+    "readme",
     "conformance_tests",
     "fuzz_smoke",
     "version",
@@ -184,6 +185,15 @@ def parity(session: nox.Session) -> None:
     """Every public name of the Python reference exists in every port (tests/test_api_parity.py)."""
     session.install("pytest>=8,<10")
     session.run("pytest", "tests/test_api_parity.py", *session.posargs)
+
+
+@nox.session
+def readme(session: nox.Session) -> None:
+    """Every code example of the READMEs, run in its language (tests/test_readme.py)."""
+    session.install("pytest>=8,<10", "./python")
+    if which("cargo"):
+        session.install("./rust")  # the rosettagrad_rs example; without cargo that test skips
+    session.run("pytest", "tests/test_readme.py", *session.posargs)
 
 
 CONFORMANCE_TOOLS = ["jsonschema==4.26.0", "./python"]
