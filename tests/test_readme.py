@@ -7,16 +7,21 @@ comment just above it (invisible on the page), as in conformance/PORTING.md:
     <!-- test: run; output contains "X" -->    ... and prints X (the mark may repeat it)
     <!-- test: side by side: A | B -->         two ports in two columns: both run, same output
     <!-- test: doctest -->                     rust/README.md only: `cargo test` runs it (lib.rs)
+    <!-- test: browser; output contains "X" --> an html page: headless Chromium shows X
+
 
 Python runs on this interpreter (the session installs ./python and, with cargo, ./rust);
 JavaScript runs in node with `rosettagrad` resolved to js/ as `npm install ./js` would;
 Julia runs with julia/ as the active project; Rust is compiled in a throwaway crate
-that depends on rust/rosettagrad by path. A block whose toolchain (or the rosettagrad_rs
-wheel) is missing skips, except with ROSETTAGRAD_REQUIRE_ALL=1 (CI), where it fails.
+that depends on rust/rosettagrad by path; a page is served over HTTP from a folder
+laid out as the repository (js/ beside it) and its DOM read from Debian's chromium.
+A block whose toolchain (or the rosettagrad_rs wheel) is missing skips, except with
+ROSETTAGRAD_REQUIRE_ALL=1 (CI), where it fails.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -24,7 +29,9 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -32,6 +39,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 READMES = ["README.md", "python/README.md", "rust/README.md", "js/README.md", "julia/README.md"]
 LANGS = {"python": "Python", "rust": "Rust", "js": "JavaScript", "julia": "Julia"}
+CODE = {*LANGS, "html"}  # what a reader would copy and run (sh, toml: commands and config)
 BLOCK = re.compile(
     r"(?:^<!-- test: (?P<mark>.*?) -->\n)?^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.S | re.M
 )
@@ -66,17 +74,17 @@ def examples(readme: str, text: str | None = None) -> list[Example]:
 
 
 def code_examples() -> list[Example]:
-    return [ex for readme in READMES for ex in examples(readme) if ex.lang in LANGS]
+    return [ex for readme in READMES for ex in examples(readme) if ex.lang in CODE]
 
 
 def unmarked(exs: list[Example]) -> list[str]:
-    return [ex.name for ex in exs if ex.lang in LANGS and ex.mark is None]
+    return [ex.name for ex in exs if ex.lang in CODE and ex.mark is None]
 
 
 def run_expectations(mark: str) -> list[str]:
-    """`run; output contains "X"; ...` -> ["X", ...]; anything else is refused."""
+    """`run; output contains "X"; ...` (or `browser; ...`) -> ["X", ...]; else refused."""
     head, *clauses = [part.strip() for part in mark.split(";")]
-    assert head == "run", f"unknown mark {mark!r}"
+    assert head in ("run", "browser"), f"unknown mark {mark!r}"
     texts = []
     for clause in clauses:
         m = CONTAINS.match(clause)
@@ -159,11 +167,41 @@ def run(lang: str, code: str, tmp: Path) -> subprocess.CompletedProcess[str]:
         (tmp / "src" / "main.rs").write_text(rust_program(code), encoding="utf-8")
         env.setdefault("CARGO_TARGET_DIR", str(ROOT / "rust" / "target" / "readme"))
         argv = [tool("cargo"), "run", "--quiet", "--offline"]
+    elif lang == "html":
+        return browse(code, tmp)
     else:
         raise AssertionError(f"no runner for {lang!r}")
     return subprocess.run(
         argv, cwd=tmp, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
     )
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the test's output is the page's, not the server's
+
+
+def browse(page: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """Serve `page` as page.html beside js/ (the repository's layout); Chromium's DOM after load."""
+    chromium = tool("chromium")
+    (tmp / "page.html").write_text(page, encoding="utf-8")
+    if not (tmp / "js").exists():
+        (tmp / "js").symlink_to(ROOT / "js", target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(tmp))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
+            argv = [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={tmp / 'profile'}", "--dump-dom", url,
+            ]  # fmt: skip
+            return subprocess.run(
+                argv, capture_output=True, text=True, timeout=TIMEOUT, check=False
+            )
+        finally:
+            server.shutdown()
 
 
 def succeeded(proc: subprocess.CompletedProcess[str], what: str) -> str:
@@ -216,7 +254,7 @@ def test_the_rust_doctest_mark_is_the_one_cargo_test_runs() -> None:
 # ---------------------------------------------------------------------------- the runs
 
 
-RUNS = [ex for ex in code_examples() if ex.mark and ex.mark.split(";")[0] == "run"]
+RUNS = [ex for ex in code_examples() if ex.mark and ex.mark.split(";")[0] in ("run", "browser")]
 SIDE = [ex for ex in code_examples() if SIDE_BY_SIDE.match(ex.mark or "")]
 
 
