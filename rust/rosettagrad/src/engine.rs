@@ -11,7 +11,7 @@ use std::fmt;
 use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, Written, NO_NODE, UNSORTED};
+use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, NO_NODE};
 
 // region: Value
 
@@ -222,8 +222,9 @@ impl Scalar {
 impl Tape {
     // ----- ops: forward value and local derivatives side by side -----
 
-    // Inlined into a neuron's forward (the attribute stays outside the region).
-    #[inline]
+    // Always inlined into a neuron's forward, where a call costs a fifth of the op
+    // (the attribute stays outside the region).
+    #[inline(always)]
     // region: add
     pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) + self.data(b);
@@ -238,8 +239,9 @@ impl Tape {
     }
     // endregion
 
-    // Inlined into a neuron's forward (the attribute stays outside the region).
-    #[inline]
+    // Always inlined into a neuron's forward, where a call costs a fifth of the op
+    // (the attribute stays outside the region).
+    #[inline(always)]
     // region: mul
     pub(crate) fn mul(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
@@ -332,28 +334,26 @@ impl Tape {
     // region: backward
     /// This call's gradients of `root` w.r.t. every node; leaves add them to their grads.
     pub(crate) fn backward(&mut self, root: u32) {
-        // Where no node is used three times, the tape's order will do (tape.rs).
-        if self.sweep_backward(root) {
-            return;
+        // The graph the last backward sorted, again: its order will do (tape.rs).
+        if !self.replay_sort(root) {
+            // Where no node is used three times, the tape's order will do (tape.rs).
+            if self.sweep_backward(root) {
+                return;
+            }
+            self.sort(root, true); // the leaves go to `saved`, with their grads from before
+            self.remember_sort(root);
         }
-        // The sort also zeroes each node's grad, saving the leaves' first (one pass, not two).
-        self.sort(root, true);
-        // All three cut to one length, so one bounds check covers a node's three reads.
+        // Both cut to one length, so one bounds check covers a node's reads.
         let n = self.nodes.len();
-        let (grad, nodes, local) = (&mut self.grad[..n], &self.nodes[..], &self.local[..n]);
+        let (grad, local) = (&mut self.grad[..n], &self.local[..n]);
         grad[root as usize] = 1.0;
-        let mut written = Written::NONE; // the grads just stored, kept at hand (tape.rs)
-        for &v in self.topo.iter().rev() {
-            let j = v as usize;
-            let (node, local) = (nodes[j], local[j]);
-            let g = written.grad(v).unwrap_or_else(|| grad[j]);
-            for (k, (&parent, local)) in node.parents().iter().zip(local).enumerate() {
-                let p = parent as usize;
-                // A parent shared with the last node (c in a chain of y * c) is at hand.
-                let mut parent_grad = written.again(k, parent).unwrap_or_else(|| grad[p]);
-                parent_grad += local * g; // chain rule: 0 * inf stays NaN
-                grad[p] = parent_grad;
-                written.set(k, parent, parent_grad);
+        for step in self.steps.iter().rev() {
+            let g = grad[step.node as usize];
+            let local = local[step.node as usize];
+            for ((&p, &starts), local) in step.parents().iter().zip(&step.starts).zip(local) {
+                // The parent's first contribution starts its sum (micrograd zeroes grads first).
+                let sum = &mut grad[p as usize];
+                *sum = if starts { 0.0 } else { *sum } + local * g; // chain rule: 0 * inf stays NaN
             }
         }
         for &(leaf, before) in &self.saved {
@@ -362,14 +362,13 @@ impl Tape {
     }
 
     /// micrograd's build_topo with an explicit stack: parents before children,
-    /// the order left in `self.topo`. With `zero_grads` (for a backward), each
-    /// node's grad is reset to 0 when it is first visited, and the leaves go to
-    /// `self.saved` with their grads from before, not into the order: the chain
-    /// rule has nothing to do for a node without parents.
-    pub(crate) fn sort(&mut self, root: u32, zero_grads: bool) {
+    /// the order left in `self.topo`. For a backward (`for_backward`), the
+    /// leaves go to `self.saved` with their grads, not into the order: the
+    /// chain rule has nothing to do for a node without parents.
+    pub(crate) fn sort(&mut self, root: u32, for_backward: bool) {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
         let mut s = self.sort_scratch(root);
-        if zero_grads {
+        if for_backward {
             Tape::topological_order::<true>(&mut s, root, epoch);
         } else {
             Tape::topological_order::<false>(&mut s, root, epoch);
@@ -377,14 +376,14 @@ impl Tape {
     }
 
     /// The sort itself, on the tape's arrays borrowed apart (so the compiler keeps
-    /// them in registers). `ZERO`: reset each grad at its first visit, saving the leaves'.
-    fn topological_order<const ZERO: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
+    /// them in registers). `BACKWARD`: the leaves go to `saved`, with their grads.
+    fn topological_order<const BACKWARD: bool>(s: &mut SortScratch<'_>, root: u32, epoch: u32) {
         let nodes = &mut *s.nodes;
-        let grad = &mut s.grad[..nodes.len()]; // one length: one bounds check per node
+        let grad = &s.grad[..nodes.len()]; // one length: one bounds check per node
         let (mut topo, mut saved, mut stack) = (take(s.topo), take(s.saved), take(s.stack));
         let mut visit =
-            |nodes: &mut [Node], p: u32| first_visit::<ZERO>(nodes, grad, &mut saved, p, epoch);
-        visit(nodes, root); // the root is new to this sort: its visit only marks and resets it
+            |nodes: &mut [Node], p: u32| first_visit::<BACKWARD>(nodes, grad, &mut saved, p, epoch);
+        visit(nodes, root); // the root is new to this sort: its visit only marks it
         let mut v = root; // the node whose parents are visited now
         'expand: loop {
             // The parents in order, each with the one still to visit after it.
@@ -400,7 +399,7 @@ impl Tape {
                 }
                 match visit(nodes, p) {
                     Visit::Seen => {}
-                    Visit::Leaf => place_leaf::<ZERO>(&mut topo, p),
+                    Visit::Leaf => place_leaf::<BACKWARD>(&mut topo, p),
                     Visit::Expand => {
                         // Come back to v later, with its other parent still to visit.
                         stack.push((v, after));
@@ -416,7 +415,7 @@ impl Tape {
                     top.1 = NO_NODE; // visited now: child is placed when we are back
                     match visit(nodes, pending) {
                         Visit::Seen => {}
-                        Visit::Leaf => place_leaf::<ZERO>(&mut topo, pending),
+                        Visit::Leaf => place_leaf::<BACKWARD>(&mut topo, pending),
                         Visit::Expand => {
                             v = pending;
                             continue 'expand;
@@ -434,10 +433,10 @@ impl Tape {
 }
 
 /// A leaf's visit ends where it starts: it is placed at once, except in a
-/// backward's order (`ZERO`), where `saved` holds it instead.
+/// backward's order (`BACKWARD`), where `saved` holds it instead.
 #[inline(always)]
-fn place_leaf<const ZERO: bool>(topo: &mut Vec<u32>, leaf: u32) {
-    if !ZERO {
+fn place_leaf<const BACKWARD: bool>(topo: &mut Vec<u32>, leaf: u32) {
+    if !BACKWARD {
         topo.push(leaf);
     }
 }
@@ -450,11 +449,11 @@ enum Visit {
 }
 
 /// Mark `p` visited in this sort; an unseen interior node is expanded next.
-/// `ZERO`: reset its grad for the coming backward (a leaf's is saved first).
+/// `BACKWARD`: a leaf's grad is saved (the chain rule starts every sum from 0).
 #[inline(always)]
-fn first_visit<const ZERO: bool>(
+fn first_visit<const BACKWARD: bool>(
     nodes: &mut [Node],
-    grad: &mut [f64],
+    grad: &[f64],
     saved: &mut Vec<(u32, f64)>,
     p: u32,
     epoch: u32,
@@ -463,25 +462,14 @@ fn first_visit<const ZERO: bool>(
     if parent.mark == epoch {
         return Visit::Seen;
     }
-    let unsorted = parent.mark == UNSORTED;
     parent.mark = epoch;
-    if ZERO {
-        let j = p as usize;
-        if parent.op == Op::Leaf {
-            saved.push((p, grad[j]));
-            grad[j] = 0.0;
-        } else if !unsorted {
-            // A node no sort has reached still has the 0 that push gave it
-            // (set_grad marks it otherwise): skipping the store spares a fresh
-            // graph's backward one write per node.
-            grad[j] = 0.0;
-        }
+    if parent.op != Op::Leaf {
+        return Visit::Expand;
     }
-    if parent.op == Op::Leaf {
-        Visit::Leaf
-    } else {
-        Visit::Expand
+    if BACKWARD {
+        saved.push((p, grad[p as usize]));
     }
+    Visit::Leaf
 }
 
 /// How `_op` prints an op (pow: `**` and the exponent).

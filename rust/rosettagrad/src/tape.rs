@@ -11,8 +11,8 @@
 //! visit mark) are separate dense arrays. Building and walking a graph never
 //! chases heap pointers (an `Rc<RefCell<..>>` graph was measured about 10×
 //! slower), and each pass streams only the arrays it reads: the sort reads
-//! `nodes`, the chain rule `nodes`, `local` and `grad`. A node's parents, op and
-//! mark share one 16-byte entry, so a visit touches one cache line.
+//! `nodes`, the chain rule its `steps`, `local` and `grad`. A node's parents, op
+//! and mark share one 16-byte entry, so a visit touches one cache line.
 //!
 //! **Roots are counted, children are not.** `rc` counts the handles that point
 //! at a node: each [`crate::Value`] and each id a graph-building routine holds
@@ -44,8 +44,19 @@
 //! slot with one increment (11% fewer instructions per moons step than a
 //! bitmap search per node).
 //!
-//! **The sweep.** A backward first tries to walk the tape down from the
-//! root's slot instead of sorting (`sweep_backward`): slots are handed out in
+//! **The replay.** A training loop builds the same graph every step, and once
+//! the last step's graph is collected, in the same slots, so its sort would
+//! give the same order every step. A backward's sort is kept as the chain
+//! rule's `steps` (each node of the order, its parents, and which of its
+//! contributions starts its parent's sum, so no grad is reset beforehand);
+//! the next backward from the same root takes them as they are unless a slot
+//! has taken a node with other parents since (`push` notes it), which is the
+//! only way the sort's walk could go elsewhere (`replay_sort`). The moons step
+//! spent 38% of its instructions in the sort; a replay costs one comparison
+//! per node, in `push`.
+//!
+//! **The sweep.** A backward that cannot replay tries to walk the tape down
+//! from the root's slot instead of sorting (`sweep_backward`): slots are handed out in
 //! creation order, so going down they usually come child before parents. Where
 //! no node of the graph gets more than two contributions to its grad, the order
 //! they come in cannot change a bit. A wide sum of products is such a graph,
@@ -100,9 +111,9 @@ impl Op {
 }
 
 /// What the sort reads of a node, in one 16-byte entry: its parents (the first
-/// `arity` of `prev`), its op and the sort that last visited it (or
-/// [`UNSORTED`]: none since it was made, so its grad is still 0), and whether a
-/// node made since the last collection has it as a parent.
+/// `arity` of `prev`, the rest `NO_NODE`), its op and the sort that last
+/// visited it, and whether a node made since the last collection has it as a
+/// parent.
 #[derive(Clone, Copy)]
 pub(crate) struct Node {
     pub(crate) prev: [u32; 2],
@@ -117,6 +128,14 @@ impl Node {
     #[inline(always)]
     pub(crate) fn parents(&self) -> &[u32] {
         &self.prev[..usize::from(self.arity)]
+    }
+
+    /// Whether `other` has the same parents, as the sort sees them (`prev`
+    /// fills the places of parents a node lacks with `NO_NODE`, so it tells
+    /// the arity too).
+    #[inline(always)]
+    fn same_parents(&self, other: &Node) -> bool {
+        self.prev == other.prev
     }
 }
 
@@ -151,74 +170,49 @@ pub(crate) struct Tape {
     // change, no slot was freed), so a collection marks it from those lists
     // instead of tracing it.
     sorted_root: u32,
+    // The last backward's sort, kept for the next backward from the same
+    // root (`replay_sort`): its root, the chain rule's steps in its order, and
+    // whether a slot of the tape has taken a node with other parents since.
+    // Unlike `sorted_root`, it outlives collections.
+    replay_root: u32,
+    pub(crate) steps: Vec<Step>,
+    reshaped: bool,
+}
+
+/// One step of the chain rule, at a node of a backward's order: its parents,
+/// and which of its contributions is the first its parent gets, the one that
+/// starts the parent's sum from 0.
+#[derive(Clone, Copy)]
+pub(crate) struct Step {
+    pub(crate) node: u32,
+    prev: [u32; 2],
+    arity: u8,
+    pub(crate) starts: [bool; 2],
+}
+
+impl Step {
+    /// The parents, in order.
+    #[inline(always)]
+    pub(crate) fn parents(&self) -> &[u32] {
+        &self.prev[..usize::from(self.arity)]
+    }
 }
 
 /// What the topological sort works on: the tape's arrays, borrowed apart.
 pub(crate) struct SortScratch<'a> {
     pub(crate) nodes: &'a mut [Node],
-    pub(crate) grad: &'a mut [f64],
+    pub(crate) grad: &'a [f64],
     pub(crate) topo: &'a mut Vec<u32>,
     pub(crate) saved: &'a mut Vec<(u32, f64)>, // (leaf, its grad before this backward)
     pub(crate) stack: &'a mut Vec<(u32, u32)>, // (child, index of its next parent)
 }
 
-/// The grads the chain rule stored last, kept in registers: entry 0 for the
-/// first parent of the node at hand (or of the one before), entry 1 for the
-/// latest second parent. The next node in the order is usually one of them
-/// (always in a chain, mostly in an MLP's graph), and in a chain of `y * c`
-/// each node's second parent is the last one's too. Reading their grads back
-/// from memory would wait for the store just made, every node: the moons step
-/// measured ~1 ns/node faster with entry 0, a chain ~1.3 more with entry 1.
-/// Each entry holds its node's grad as it is now.
-#[derive(Clone, Copy)]
-pub(crate) struct Written([(u32, f64); 2]);
-
-impl Written {
-    pub(crate) const NONE: Written = Written([(NO_NODE, 0.0); 2]);
-
-    /// `v`'s grad, if it is held here.
-    #[inline(always)]
-    pub(crate) fn grad(&self, v: u32) -> Option<f64> {
-        match self.0 {
-            [(id, g), _] | [_, (id, g)] if id == v => Some(g),
-            _ => None,
-        }
-    }
-
-    /// The grad of parent `k` of the node at hand when it is a second parent
-    /// that was the last node's second too. (Looking up first parents as well
-    /// measured slower: in an MLP's graph they are rarely held here.)
-    #[inline(always)]
-    pub(crate) fn again(&self, k: usize, v: u32) -> Option<f64> {
-        match self.0[1] {
-            (id, g) if k == 1 && id == v => Some(g),
-            _ => None,
-        }
-    }
-
-    /// Parent `k` of the node at hand now has grad `g`; the other entry
-    /// follows if it holds the same node (x * x, or a parent that was the last
-    /// node's second and is this one's first).
-    #[inline(always)]
-    pub(crate) fn set(&mut self, k: usize, id: u32, g: f64) {
-        let follow = |(other, h): (u32, f64)| (other, if other == id { g } else { h });
-        *self = match self.0 {
-            [_, second] if k == 0 => Written([(id, g), follow(second)]),
-            [first, _] => Written([follow(first), (id, g)]),
-        };
-    }
-}
-
 /// Not a node: no slot has this index (the tape stops one short of it).
 pub(crate) const NO_NODE: u32 = u32::MAX;
 
-/// The mark of a node no sort has visited since `push`: its grad is still the
-/// `+0.0` push gave it, so a backward need not reset it. No sort's epoch.
-pub(crate) const UNSORTED: u32 = 0;
-
-/// The mark of a node whose grad was set outside a backward (or whose mark was
-/// lost when the epochs wrapped): a backward resets its grad. No sort's epoch.
-const REGRADED: u32 = u32::MAX;
+/// The mark of a node no sort has visited since `push` (or since the epochs
+/// wrapped): no sort's epoch.
+const UNSORTED: u32 = 0;
 
 /// The fewest new nodes worth a collection.
 const MIN_COLLECT: usize = 1 << 12;
@@ -380,6 +374,9 @@ impl Tape {
             reached: Vec::new(),
             traced: Vec::new(),
             sorted_root: NO_NODE,
+            replay_root: NO_NODE,
+            steps: Vec::new(),
+            reshaped: false,
         }
     }
 
@@ -393,6 +390,11 @@ impl Tape {
         for &p in &prev[..op.arity()] {
             self.nodes[p as usize].has_child = true;
         }
+        let prev = match op.arity() {
+            0 => [NO_NODE; 2],
+            1 => [prev[0], NO_NODE],
+            _ => prev,
+        };
         let node = Node {
             prev,
             mark: UNSORTED,
@@ -403,6 +405,10 @@ impl Tape {
         self.made += 1;
         match self.take_free_slot() {
             Some(j) => {
+                // A slot of the last sort's order may take a node with other parents.
+                if !self.nodes[j].same_parents(&node) {
+                    self.reshaped = true;
+                }
                 self.data[j] = data;
                 self.grad[j] = 0.0;
                 self.local[j] = local;
@@ -628,10 +634,6 @@ impl Tape {
     }
     pub(crate) fn set_grad(&mut self, id: u32, g: f64) {
         self.grad[id as usize] = g;
-        let node = &mut self.nodes[id as usize];
-        if node.mark == UNSORTED {
-            node.mark = REGRADED; // its grad is no longer push's 0
-        }
     }
     pub(crate) fn label(&self, id: u32) -> String {
         self.labels.get(&id).cloned().unwrap_or_default()
@@ -758,19 +760,66 @@ impl Tape {
         finished
     }
 
+    // ----- the last sort, replayed -----
+
+    /// After a backward's sort from `root`: the chain rule's steps in its
+    /// order, kept for the next backward from `root` (`replay_sort`).
+    pub(crate) fn remember_sort(&mut self, root: u32) {
+        let given = self.next_epoch(); // the mark of a parent given a contribution
+        let nodes = &mut self.nodes;
+        // In the chain rule's order (the root first), then turned back.
+        self.steps.clear();
+        for &v in self.topo.iter().rev() {
+            let node = nodes[v as usize];
+            let mut starts = [false; 2];
+            for (k, &p) in node.parents().iter().enumerate() {
+                starts[k] = nodes[p as usize].mark != given;
+                nodes[p as usize].mark = given;
+            }
+            let (prev, arity) = (node.prev, node.arity);
+            self.steps.push(Step {
+                node: v,
+                prev,
+                arity,
+                starts,
+            });
+        }
+        self.steps.reverse();
+        self.replay_root = root;
+        self.reshaped = false;
+    }
+
+    /// Whether a backward from `root` may take the last sort's order and steps
+    /// as they are; if so, `saved` gets the leaves' grads as they are now.
+    ///
+    /// A training step builds the same graph every step, and once the last
+    /// step's graph is collected, in the same slots. The sort is a walk whose
+    /// every move depends only on the root and the parents of the nodes it
+    /// visits: while every slot it went through has the same parents (a leaf
+    /// none), it walks the same path to the same order. A slot changes its
+    /// parents only when `push` gives it a new node, and `push` notes when
+    /// they differ (`reshaped`), so the check costs nothing per node.
+    pub(crate) fn replay_sort(&mut self, root: u32) -> bool {
+        if root != self.replay_root || self.reshaped {
+            return false;
+        }
+        for (leaf, before) in &mut self.saved {
+            *before = self.grad[*leaf as usize];
+        }
+        self.sorted_root = root; // `topo` and `saved` are this graph's again
+        true
+    }
+
     // ----- the sort's scratch -----
 
     /// A fresh visit mark for a sort: newer than every mark on the tape.
     pub(crate) fn next_epoch(&mut self) -> u32 {
-        self.epoch += 1;
-        if self.epoch == REGRADED {
-            // After 2^32 - 2 sorts the marks could collide: renew them once.
-            // REGRADED, not UNSORTED: what they say of the grads is forgotten.
-            for node in self.nodes.iter_mut().filter(|n| n.mark != UNSORTED) {
-                node.mark = REGRADED;
-            }
-            self.epoch = 1;
+        if self.epoch == u32::MAX {
+            // After 2^32 - 1 sorts the marks could collide: clear them once.
+            self.nodes.iter_mut().for_each(|node| node.mark = UNSORTED);
+            self.epoch = UNSORTED;
         }
+        self.epoch += 1;
         self.epoch
     }
 
@@ -778,6 +827,7 @@ impl Tape {
     /// arrays it reads and writes, each borrowed on its own.
     pub(crate) fn sort_scratch(&mut self, root: u32) -> SortScratch<'_> {
         self.sorted_root = root;
+        self.replay_root = NO_NODE; // `topo` is rewritten
         let n = self.nodes.len(); // no sort visits more nodes than the tape holds
         self.topo.clear();
         self.topo.reserve(n);
@@ -1019,7 +1069,7 @@ mod tests {
         t.backward(y);
         let first = [t.grad(a), t.grad(b), t.grad(ab)];
         assert_eq!(first, [24.0, 9.0, 3.0]); // dy/da = 2ab, dy/db = a², dy/d(ab) = a
-        t.epoch = REGRADED - 2;
+        t.epoch = u32::MAX - 2;
         t.backward(y); // the last epoch before the wrap
         t.backward(y); // the marks are renewed: each grad is still reset
         assert_eq!(t.grad(ab), 3.0, "an interior grad is this call's only");
@@ -1208,5 +1258,150 @@ mod tests {
         let y = t.add(u, v); // where k's third use hands the graph over
         assert!(backward_as_spec(&mut t, y), "sorted");
         assert_eq!((t.grad(a), t.grad(k)), (5.0 + 3.0, 2.0 * 3.0 + 2.0));
+    }
+
+    // ----- the replay against SPEC §2.2 -----
+
+    /// `backward(root)` checked against the oracle; whether it took the last
+    /// sort's order instead of sorting or sweeping (which take fresh epochs).
+    fn replayed(t: &mut Tape, root: u32) -> bool {
+        let epoch = t.epoch;
+        backward_as_spec(t, root);
+        t.epoch == epoch
+    }
+
+    /// y = (a * b) * a + a on a tape holding the leaves a and b: `a`'s third
+    /// use sends it to the sort. With `other`, the product's second factor is b.
+    fn step_graph(t: &mut Tape, [a, b]: [u32; 2], other: bool) -> u32 {
+        let ab = t.mul(a, b);
+        let y = t.mul(ab, if other { b } else { a });
+        let y = t.add(y, a);
+        t.counted(y)
+    }
+
+    #[test]
+    fn a_graph_rebuilt_in_the_same_slots_replays_its_sort() {
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let y = step_graph(&mut t, params, false);
+        assert!(!replayed(&mut t, y), "the first backward sorts");
+        for step in 0..3 {
+            t.release_handle(y);
+            t.collect();
+            t.set_grad(params[0], f64::from(step)); // the leaves' grads from before are added back
+            assert_eq!(step_graph(&mut t, params, false), y, "the same slots");
+            assert!(replayed(&mut t, y), "step {step} replays the sort");
+        }
+        assert!(
+            replayed(&mut t, y),
+            "so does a second backward of one graph"
+        );
+    }
+
+    #[test]
+    fn a_slot_given_other_parents_sorts_afresh() {
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let y = step_graph(&mut t, params, false);
+        assert!(!replayed(&mut t, y));
+        t.release_handle(y);
+        t.collect();
+        assert_eq!(step_graph(&mut t, params, true), y, "the same slots");
+        assert!(!replayed(&mut t, y), "one parent differs: sorted");
+        t.release_handle(y);
+        t.collect();
+        let x = t.leaf(5.0); // the product's old slot is a leaf now
+        let y2 = t.tanh(x);
+        let y2 = t.add(y2, params[0]);
+        let y2 = t.counted(y2);
+        assert!(!replayed(&mut t, y2));
+    }
+
+    #[test]
+    fn a_sort_for_topological_order_is_not_replayed_as_a_backwards() {
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let y = step_graph(&mut t, params, false);
+        assert!(!replayed(&mut t, y));
+        t.sort(y, false); // topological_order(): the leaves are in the order
+        assert!(!replayed(&mut t, y), "sorted again for the backward");
+        assert!(replayed(&mut t, y));
+    }
+
+    /// Steps of a random training loop: each builds a graph from a recipe over
+    /// the same parameters, the last step's recipe or one changed in one place
+    /// (an op, a parent, a leaf), in the slots the last step's graph freed.
+    /// Every backward must give SPEC §2.2's bits, replayed or not, and an
+    /// unchanged recipe must be replayed once its graph was sorted.
+    #[test]
+    fn a_replayed_sort_gives_the_sorts_bits_and_a_changed_graph_is_sorted() {
+        let mut rng = crate::SplitMix64::new(11);
+        let numbers = [0.0, -0.0, 1.0, -1.5, 0.25, 3.0, f64::INFINITY, f64::NAN];
+        let pick = |rng: &mut crate::SplitMix64, n: usize| (rng.next_u64() % n as u64) as usize;
+        let (mut replays, mut changed_and_sorted) = (0, 0);
+        for _ in 0..400 {
+            let mut t = Tape::new();
+            let params: Vec<u32> =
+                (0..1 + pick(&mut rng, 2)) // used 3 times: sorted
+                    .map(|_| leaf(&mut t, numbers[pick(&mut rng, numbers.len())]))
+                    .collect();
+            // (op, first parent, second parent): parents index the nodes made before.
+            let mut recipe: Vec<(usize, usize, usize)> = Vec::new();
+            for i in 0..4 + pick(&mut rng, 30) {
+                let n = params.len() + i;
+                recipe.push((pick(&mut rng, 8), pick(&mut rng, n), pick(&mut rng, n)));
+            }
+            let mut sorted_before = false;
+            for _step in 0..6 {
+                let changed = rng.random() < 0.5;
+                if changed {
+                    let i = pick(&mut rng, recipe.len());
+                    let n = params.len() + i;
+                    match pick(&mut rng, 3) {
+                        0 => recipe[i].0 = pick(&mut rng, 8),
+                        1 => recipe[i].1 = pick(&mut rng, n),
+                        _ => recipe[i].2 = pick(&mut rng, n),
+                    }
+                }
+                let mut nodes = params.clone();
+                for &(op, a, b) in &recipe {
+                    let (a, b) = (nodes[a], nodes[b]);
+                    nodes.push(match op {
+                        0 => t.add(a, b),
+                        1 => t.sub(a, b),
+                        2 => t.mul(a, b),
+                        3 => t.div(a, b),
+                        4 => t.neg(a),
+                        5 => t.tanh(a),
+                        6 => t.relu(a),
+                        _ => t.leaf(numbers[pick(&mut rng, numbers.len())]),
+                    });
+                }
+                let root = t.counted(*nodes.last().unwrap());
+                for &p in &params {
+                    if rng.random() < 0.3 {
+                        t.set_grad(p, numbers[pick(&mut rng, numbers.len())]);
+                    }
+                }
+                if rng.random() < 0.1 {
+                    t.sort(root, false); // topological_order() between two steps
+                    sorted_before = false;
+                }
+                let replay = replayed(&mut t, root);
+                if !changed && sorted_before {
+                    assert!(replay, "an unchanged graph in the same slots is replayed");
+                }
+                replays += usize::from(replay);
+                changed_and_sorted += usize::from(changed && !replay);
+                sorted_before = t.replay_root == root && !t.reshaped; // not swept
+
+                t.release_handle(root);
+                t.collect();
+            }
+        }
+        assert!(
+            replays > 300 && changed_and_sorted > 300,
+            "replayed {replays}, changed and sorted {changed_and_sorted}"
+        );
     }
 }
