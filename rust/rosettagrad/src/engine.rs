@@ -11,7 +11,7 @@ use std::fmt;
 use std::mem::take;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use crate::tape::{tape, Node, Op, Operand, SortScratch, Tape, NO_NODE};
+use crate::tape::{tape, Node, Op, Operand, Remembered, SortScratch, Tape, NO_NODE};
 
 // region: Value
 
@@ -334,20 +334,24 @@ impl Tape {
     // region: backward
     /// This call's gradients of `root` w.r.t. every node; leaves add them to their grads.
     pub(crate) fn backward(&mut self, root: u32) {
-        // The graph the last backward sorted, again: its order will do (tape.rs).
-        if !self.replay_sort(root) {
-            // Where no node is used three times, the tape's order will do (tape.rs).
-            if self.sweep_backward(root) {
-                return;
+        // The graph a recent backward sorted, again: its order will do (tape.rs).
+        let sorted = match self.replay_sort(root) {
+            Some(k) => k,
+            None => {
+                // Where no node is used three times, the tape's order will do (tape.rs).
+                if self.sweep_backward(root) {
+                    return;
+                }
+                self.sort(root, true); // the leaves go to `saved`, with their grads from before
+                self.remember_sort(root)
             }
-            self.sort(root, true); // the leaves go to `saved`, with their grads from before
-            self.remember_sort(root);
-        }
+        };
+        let Remembered { steps, leaves, .. } = &self.remembered[sorted];
         // Both cut to one length, so one bounds check covers a node's reads.
         let n = self.nodes.len();
         let (grad, local) = (&mut self.grad[..n], &self.local[..n]);
         grad[root as usize] = 1.0;
-        for step in self.steps.iter().rev() {
+        for step in steps.iter().rev() {
             let g = grad[step.node as usize];
             let local = local[step.node as usize];
             for ((&p, &starts), local) in step.parents().iter().zip(&step.starts).zip(local) {
@@ -356,7 +360,7 @@ impl Tape {
                 *sum = if starts { 0.0 } else { *sum } + local * g; // chain rule: 0 * inf stays NaN
             }
         }
-        for &(leaf, before) in &self.saved {
+        for &(leaf, before) in leaves {
             grad[leaf as usize] += before; // = before + this call's grad (IEEE + commutes)
         }
     }
@@ -367,7 +371,7 @@ impl Tape {
     /// chain rule has nothing to do for a node without parents.
     pub(crate) fn sort(&mut self, root: u32, for_backward: bool) {
         let epoch = self.next_epoch(); // a node is visited when its mark is this epoch
-        let mut s = self.sort_scratch(root);
+        let mut s = self.sort_scratch();
         if for_backward {
             Tape::topological_order::<true>(&mut s, root, epoch);
         } else {

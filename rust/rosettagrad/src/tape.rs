@@ -165,18 +165,35 @@ pub(crate) struct Tape {
     stack: Vec<(u32, u32)>,
     reached: Vec<u64>, // the collection's marks, one bit per slot
     traced: Vec<u32>,
-    // The root of the sort that left `topo`, while no collection has run since:
-    // `topo` and `saved`'s leaves are then exactly what it reaches (graphs never
-    // change, no slot was freed), so a collection marks it from those lists
-    // instead of tracing it.
-    sorted_root: u32,
-    // The last backward's sort, kept for the next backward from the same
-    // root (`replay_sort`): its root, the chain rule's steps in its order, and
-    // whether a slot of the tape has taken a node with other parents since.
-    // Unlike `sorted_root`, it outlives collections.
-    replay_root: u32,
-    pub(crate) steps: Vec<Step>,
-    reshaped: bool,
+    // The last two backwards' sorts (two: Python's `loss = step()` holds the
+    // last step's graph while the next one is built, so steps take turns
+    // between two regions of slots), the one used last, and how many times a
+    // slot has taken a node with other parents than its last one had.
+    pub(crate) remembered: [Remembered; 2],
+    latest: usize,
+    reshapes: u64,
+}
+
+/// A backward's sort, kept for the next backward from the same root.
+pub(crate) struct Remembered {
+    root: u32,
+    pub(crate) steps: Vec<Step>, // the chain rule's steps, in the sort's order
+    pub(crate) leaves: Vec<(u32, f64)>, // the leaves reached, each with its grad before
+    reshapes: u64,               // `Tape::reshapes` when it was sorted
+    // Sorted or replayed since the last collection: `steps` and `leaves` are
+    // then exactly what `root` reaches (no slot was freed since), so while it
+    // is held, a collection marks its graph from them instead of tracing it.
+    fresh: bool,
+}
+
+impl Remembered {
+    const NONE: Remembered = Remembered {
+        root: NO_NODE,
+        steps: Vec::new(),
+        leaves: Vec::new(),
+        reshapes: 0,
+        fresh: false,
+    };
 }
 
 /// One step of the chain rule, at a node of a backward's order: its parents,
@@ -373,10 +390,9 @@ impl Tape {
             stack: Vec::new(),
             reached: Vec::new(),
             traced: Vec::new(),
-            sorted_root: NO_NODE,
-            replay_root: NO_NODE,
-            steps: Vec::new(),
-            reshaped: false,
+            remembered: [Remembered::NONE, Remembered::NONE],
+            latest: 0,
+            reshapes: 0,
         }
     }
 
@@ -407,7 +423,7 @@ impl Tape {
             Some(j) => {
                 // A slot of the last sort's order may take a node with other parents.
                 if !self.nodes[j].same_parents(&node) {
-                    self.reshaped = true;
+                    self.reshapes += 1;
                 }
                 self.data[j] = data;
                 self.grad[j] = 0.0;
@@ -526,14 +542,18 @@ impl Tape {
         reached.clear();
         reached.resize(n.div_ceil(64), 0);
         // A training loop holds the last step's loss while the next step runs:
-        // its graph is the last sort's order, marked here without a trace.
-        let root = self.sorted_root;
-        let sorted = root != NO_NODE && self.rc[root as usize] > 0;
-        if sorted {
-            let leaves = self.saved.iter().map(|&(leaf, _)| leaf); // not in a backward's order
-            for v in self.topo.iter().copied().chain(leaves) {
-                reached[v as usize / 64] |= 1 << (v % 64);
-            }
+        // its graph is a remembered sort's, marked here without a trace.
+        let mut sorted_work = 0;
+        let rc = &self.rc;
+        let held = self
+            .remembered
+            .iter()
+            .filter(|r| r.fresh && rc[r.root as usize] > 0);
+        for r in held {
+            let mut mark = |v: u32| reached[v as usize / 64] |= 1 << (v % 64);
+            r.steps.iter().for_each(|step| mark(step.node));
+            r.leaves.iter().for_each(|&(leaf, _)| mark(leaf));
+            sorted_work += (r.steps.len() + r.leaves.len()) / 4;
         }
         // Trace from every other counted node; `traced` keeps what it reached.
         let mut traced = std::mem::take(&mut self.traced);
@@ -563,10 +583,13 @@ impl Tape {
             }
         }
         // Survivors learn afresh which of them have children (dead ones went).
-        // In the sorted graph every node but its root has a child in it (it is
-        // reached through one), so only the root and the traced nodes change.
-        if sorted {
-            self.nodes[root as usize].has_child = false;
+        // In a sorted graph every node but its root has a child in it (it is
+        // reached through one), so only the roots and the traced nodes change.
+        for r in &mut self.remembered {
+            if r.fresh && self.rc[r.root as usize] > 0 {
+                self.nodes[r.root as usize].has_child = false;
+            }
+            r.fresh = false; // slots are freed now
         }
         for &v in &traced {
             self.nodes[v as usize].has_child = false;
@@ -596,16 +619,10 @@ impl Tape {
         self.released = false;
         self.made = 0;
         // The next one must be paid for by as many new nodes as this one's work:
-        // the traced nodes, and a quarter of the sorted graph's (marked from a list).
-        let sorted_work = if sorted {
-            (self.topo.len() + self.saved.len()) / 4
-        } else {
-            0
-        };
+        // the traced nodes, and a quarter of the sorted graphs' (marked from lists).
         self.collect_after = (traced.len() + sorted_work).max(n / 8).max(MIN_COLLECT);
         self.reached = reached;
         self.traced = traced;
-        self.sorted_root = NO_NODE;
     }
 
     /// The node an operand stands for (a number becomes a new leaf).
@@ -679,7 +696,6 @@ impl Tape {
     /// weight's third use, after the 2% of its nodes its L2 penalty makes.
     pub(crate) fn sweep_backward(&mut self, root: u32) -> bool {
         let (once, twice) = (self.next_epoch(), self.next_epoch());
-        self.sorted_root = NO_NODE; // `topo` is not this graph's order
         let n = self.nodes.len(); // one length: one bounds check per access
         let (nodes, grad, local) = (
             &mut self.nodes[..n],
@@ -760,15 +776,20 @@ impl Tape {
         finished
     }
 
-    // ----- the last sort, replayed -----
+    // ----- a recent sort, replayed -----
 
-    /// After a backward's sort from `root`: the chain rule's steps in its
-    /// order, kept for the next backward from `root` (`replay_sort`).
-    pub(crate) fn remember_sort(&mut self, root: u32) {
+    /// After a backward's sort from `root` (`topo`, `saved`): keep it as the
+    /// chain rule's steps, in place of the sort from the same root or else of
+    /// the one used less recently. Returns where it is kept.
+    pub(crate) fn remember_sort(&mut self, root: u32) -> usize {
+        let k = match self.remembered[self.latest].root == root {
+            true => self.latest,
+            false => 1 - self.latest,
+        };
         let given = self.next_epoch(); // the mark of a parent given a contribution
-        let nodes = &mut self.nodes;
+        let (nodes, r) = (&mut self.nodes, &mut self.remembered[k]);
         // In the chain rule's order (the root first), then turned back.
-        self.steps.clear();
+        r.steps.clear();
         for &v in self.topo.iter().rev() {
             let node = nodes[v as usize];
             let mut starts = [false; 2];
@@ -777,37 +798,43 @@ impl Tape {
                 nodes[p as usize].mark = given;
             }
             let (prev, arity) = (node.prev, node.arity);
-            self.steps.push(Step {
+            r.steps.push(Step {
                 node: v,
                 prev,
                 arity,
                 starts,
             });
         }
-        self.steps.reverse();
-        self.replay_root = root;
-        self.reshaped = false;
+        r.steps.reverse();
+        std::mem::swap(&mut r.leaves, &mut self.saved);
+        (r.root, r.reshapes, r.fresh) = (root, self.reshapes, true);
+        self.latest = k;
+        k
     }
 
-    /// Whether a backward from `root` may take the last sort's order and steps
-    /// as they are; if so, `saved` gets the leaves' grads as they are now.
+    /// Where a sort a backward from `root` may take as it is, if one is kept;
+    /// its leaves then get their grads as they are now.
     ///
-    /// A training step builds the same graph every step, and once the last
+    /// A training step builds the same graph every step, and once an earlier
     /// step's graph is collected, in the same slots. The sort is a walk whose
     /// every move depends only on the root and the parents of the nodes it
     /// visits: while every slot it went through has the same parents (a leaf
     /// none), it walks the same path to the same order. A slot changes its
-    /// parents only when `push` gives it a new node, and `push` notes when
-    /// they differ (`reshaped`), so the check costs nothing per node.
-    pub(crate) fn replay_sort(&mut self, root: u32) -> bool {
-        if root != self.replay_root || self.reshaped {
-            return false;
-        }
-        for (leaf, before) in &mut self.saved {
+    /// parents only when `push` gives it a new node, and `push` counts it when
+    /// they differ (`reshapes`), so the check costs nothing per node.
+    pub(crate) fn replay_sort(&mut self, root: u32) -> Option<usize> {
+        let reshapes = self.reshapes;
+        let k = (0..2).find(|&k| {
+            let r = &self.remembered[k];
+            r.root == root && r.reshapes == reshapes
+        })?;
+        let r = &mut self.remembered[k];
+        for (leaf, before) in &mut r.leaves {
             *before = self.grad[*leaf as usize];
         }
-        self.sorted_root = root; // `topo` and `saved` are this graph's again
-        true
+        r.fresh = true;
+        self.latest = k;
+        Some(k)
     }
 
     // ----- the sort's scratch -----
@@ -825,9 +852,7 @@ impl Tape {
 
     /// Empty `topo`, `saved` and the stack, and lend them to the sort with the
     /// arrays it reads and writes, each borrowed on its own.
-    pub(crate) fn sort_scratch(&mut self, root: u32) -> SortScratch<'_> {
-        self.sorted_root = root;
-        self.replay_root = NO_NODE; // `topo` is rewritten
+    pub(crate) fn sort_scratch(&mut self) -> SortScratch<'_> {
         let n = self.nodes.len(); // no sort visits more nodes than the tape holds
         self.topo.clear();
         self.topo.reserve(n);
@@ -1114,11 +1139,21 @@ mod tests {
         grad
     }
 
+    /// Which of its paths a backward took.
+    #[derive(Debug, PartialEq)]
+    enum Path {
+        Replayed,
+        Swept,
+        Sorted,
+    }
+
     /// Backward on the tape, checked bit for bit against the oracle (a NaN
     /// against any NaN: which of two NaNs a sum keeps is not IEEE's to say).
-    /// Whether the tape sorted.
-    fn backward_as_spec(t: &mut Tape, root: u32) -> bool {
+    /// The path it took, told by the visit marks it took: none to replay a
+    /// sort, two to sweep, two more to sort and remember the sort.
+    fn backward_as_spec(t: &mut Tape, root: u32) -> Path {
         let expected = spec_backward(t, root);
+        let epoch = t.epoch;
         t.backward(root);
         for (&v, &want) in &expected {
             let got = t.grad(v);
@@ -1127,7 +1162,12 @@ mod tests {
                 "node {v}: {got:?}, SPEC §2.2 gives {want:?}"
             );
         }
-        t.sorted_root == root
+        match t.epoch - epoch {
+            0 => Path::Replayed,
+            2 => Path::Swept,
+            4 => Path::Sorted,
+            n => panic!("a backward took {n} visit marks"),
+        }
     }
 
     #[test]
@@ -1208,8 +1248,8 @@ mod tests {
             let root = *nodes.last().unwrap();
             for _ in 0..2 {
                 match backward_as_spec(&mut t, root) {
-                    true => sorted += 1,
-                    false => swept += 1,
+                    Path::Swept => swept += 1,
+                    Path::Sorted | Path::Replayed => sorted += 1,
                 }
             }
         }
@@ -1227,7 +1267,7 @@ mod tests {
         t.collect();
         let c = t.neg(b);
         assert!(c < b, "c takes a's slot, below its parent");
-        assert!(backward_as_spec(&mut t, c), "sorted");
+        assert_eq!(backward_as_spec(&mut t, c), Path::Sorted);
     }
 
     #[test]
@@ -1238,12 +1278,13 @@ mod tests {
             leaf(&mut t, 0.0); // another graph's, held
         }
         let y = t.tanh(x);
-        assert!(backward_as_spec(&mut t, y), "sorted");
+        assert_eq!(backward_as_spec(&mut t, y), Path::Sorted);
         let w = leaf(&mut t, 2.0);
         let z = t.tanh(w);
-        assert!(
-            !backward_as_spec(&mut t, z),
-            "swept: nothing lies between them"
+        assert_eq!(
+            backward_as_spec(&mut t, z),
+            Path::Swept,
+            "nothing lies between them"
         );
     }
 
@@ -1256,18 +1297,15 @@ mod tests {
         let u = t.mul(k, k);
         let v = t.mul(a, k); // made after u: the sweep reaches it first, then u,
         let y = t.add(u, v); // where k's third use hands the graph over
-        assert!(backward_as_spec(&mut t, y), "sorted");
+        assert_eq!(backward_as_spec(&mut t, y), Path::Sorted);
         assert_eq!((t.grad(a), t.grad(k)), (5.0 + 3.0, 2.0 * 3.0 + 2.0));
     }
 
     // ----- the replay against SPEC §2.2 -----
 
-    /// `backward(root)` checked against the oracle; whether it took the last
-    /// sort's order instead of sorting or sweeping (which take fresh epochs).
+    /// `backward(root)` checked against the oracle; whether it replayed a sort.
     fn replayed(t: &mut Tape, root: u32) -> bool {
-        let epoch = t.epoch;
-        backward_as_spec(t, root);
-        t.epoch == epoch
+        backward_as_spec(t, root) == Path::Replayed
     }
 
     /// y = (a * b) * a + a on a tape holding the leaves a and b: `a`'s third
@@ -1318,14 +1356,59 @@ mod tests {
     }
 
     #[test]
-    fn a_sort_for_topological_order_is_not_replayed_as_a_backwards() {
+    fn a_sort_for_topological_order_leaves_the_backwards_sort_alone() {
         let mut t = Tape::new();
         let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
         let y = step_graph(&mut t, params, false);
         assert!(!replayed(&mut t, y));
-        t.sort(y, false); // topological_order(): the leaves are in the order
-        assert!(!replayed(&mut t, y), "sorted again for the backward");
-        assert!(replayed(&mut t, y));
+        t.sort(y, false); // topological_order(): the leaves are in its order
+        assert_eq!(t.topo.len(), 5);
+        assert!(replayed(&mut t, y), "the backward's sort is kept apart");
+    }
+
+    #[test]
+    fn steps_that_hold_the_last_loss_take_turns_between_two_sorts() {
+        // Python's `loss = step()`: the last step's graph lives while the next
+        // is built, so the steps' graphs take turns between two regions.
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let mut held = step_graph(&mut t, params, false);
+        assert!(!replayed(&mut t, held));
+        let mut roots = vec![held];
+        for step in 0..6 {
+            t.collect();
+            let y = step_graph(&mut t, params, false);
+            assert_eq!(replayed(&mut t, y), step > 0, "step {step}");
+            t.release_handle(held);
+            held = y;
+            roots.push(y);
+        }
+        assert_eq!(
+            roots[1..=2],
+            roots[3..=4],
+            "two regions, in turn: {roots:?}"
+        );
+        assert_ne!(roots[1], roots[2]);
+    }
+
+    #[test]
+    fn a_root_in_a_remembered_roots_slot_is_traced_not_marked_from_its_list() {
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let g = leaf(&mut t, 0.0);
+        let y = step_graph(&mut t, params, false);
+        t.backward(y);
+        t.release_handle(y);
+        t.release_handle(g);
+        t.collect(); // y's sort is stale now: its slots are free
+        let x = t.leaf(1.0); // g's slot, in no list
+        let z = t.tanh(x);
+        let z = t.tanh(z);
+        let z = t.tanh(z);
+        assert_eq!((x, z), (g, y), "z takes y's slot");
+        t.retain(z);
+        t.collect();
+        assert_eq!(t.free_slots(), 0, "x lives through z");
     }
 
     /// Steps of a random training loop: each builds a graph from a recipe over
@@ -1393,7 +1476,9 @@ mod tests {
                 }
                 replays += usize::from(replay);
                 changed_and_sorted += usize::from(changed && !replay);
-                sorted_before = t.replay_root == root && !t.reshaped; // not swept
+                let reshapes = t.reshapes; // not swept:
+                sorted_before =
+                    (t.remembered.iter()).any(|r| r.root == root && r.reshapes == reshapes);
 
                 t.release_handle(root);
                 t.collect();
