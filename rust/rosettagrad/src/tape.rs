@@ -45,15 +45,17 @@
 //! bitmap search per node).
 //!
 //! **The replay.** A training loop builds the same graph every step, and once
-//! the last step's graph is collected, in the same slots, so its sort would
+//! an earlier step's graph is collected, in the same slots, so its sort would
 //! give the same order every step. A backward's sort is kept as the chain
 //! rule's `steps` (each node of the order, its parents, and which of its
-//! contributions starts its parent's sum, so no grad is reset beforehand);
-//! the next backward from the same root takes them as they are unless a slot
-//! has taken a node with other parents since (`push` notes it), which is the
-//! only way the sort's walk could go elsewhere (`replay_sort`). The moons step
-//! spent 38% of its instructions in the sort; a replay costs one comparison
-//! per node, in `push`.
+//! contributions starts its parent's sum, so no grad is reset beforehand).
+//! The next backward from the same root takes them as they are unless a slot
+//! has taken a node with other parents since (`push` counts it), which is the
+//! only way the sort's walk could go elsewhere (`replay_sort`). Two sorts are
+//! kept: Python's `loss = step()` holds the last step's graph while the next
+//! one is built, so the steps take turns between two regions of slots. The
+//! moons step spent 38% of its instructions in the sort; a replay costs one
+//! comparison per node, in `push`.
 //!
 //! **The sweep.** A backward that cannot replay tries to walk the tape down
 //! from the root's slot instead of sorting (`sweep_backward`): slots are handed out in
@@ -115,12 +117,14 @@ impl Op {
 /// visited it, and whether a node made since the last collection has it as a
 /// parent.
 #[derive(Clone, Copy)]
+#[repr(C, align(16))]
 pub(crate) struct Node {
     pub(crate) prev: [u32; 2],
     pub(crate) mark: u32,
     pub(crate) op: Op,
     arity: u8, // op.arity(), kept at hand for the sort and the chain rule
     has_child: bool,
+    pad: u8,
 }
 
 impl Node {
@@ -153,7 +157,8 @@ pub(crate) struct Tape {
     // The run of free slots being handed out (taken off free_bits already).
     run: std::ops::Range<usize>,
     // When to collect: only if a Value was dropped since the last collection,
-    // and only once `made` (nodes pushed since) reaches `collect_after`.
+    // and only once `made` (slots handed out since, a run of free slots as
+    // it is taken) reaches `collect_after`.
     released: bool,
     made: usize,
     collect_after: usize,
@@ -404,7 +409,10 @@ impl Tape {
     #[inline(always)] // every op calls it: inlined, the op's stores go straight to the arrays
     pub(crate) fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32 {
         for &p in &prev[..op.arity()] {
-            self.nodes[p as usize].has_child = true;
+            let parent = &mut self.nodes[p as usize];
+            if !parent.has_child {
+                parent.has_child = true; // a load spares a store: the CPU does one store a cycle
+            }
         }
         let prev = match op.arity() {
             0 => [NO_NODE; 2],
@@ -417,8 +425,8 @@ impl Tape {
             op,
             arity: op.arity() as u8,
             has_child: false,
+            pad: 0,
         };
-        self.made += 1;
         match self.take_free_slot() {
             Some(j) => {
                 // A slot of the last sort's order may take a node with other parents.
@@ -434,6 +442,7 @@ impl Tape {
                 j as u32
             }
             None => {
+                self.made += 1;
                 let i = u32::try_from(self.data.len())
                     .ok()
                     .filter(|&i| i != NO_NODE)
@@ -461,6 +470,7 @@ impl Tape {
     fn take_free_slot(&mut self) -> Option<usize> {
         if self.run.is_empty() {
             self.run = self.next_free_run()?;
+            self.made += self.run.len(); // counted as a run: one store less per node
         }
         let j = self.run.start;
         self.run.start += 1;
