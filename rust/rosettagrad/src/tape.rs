@@ -189,6 +189,10 @@ pub(crate) struct Remembered {
     // then exactly what `root` reaches (no slot was freed since), so while it
     // is held, a collection marks its graph from them instead of tracing it.
     fresh: bool,
+    // Their slots as bitmap words (index, bits), made by the first collection
+    // that marks the graph: a replay keeps the slots, so a training loop that
+    // holds the last loss has it marked 64 slots at a time.
+    words: Vec<(u32, u64)>,
 }
 
 impl Remembered {
@@ -198,7 +202,26 @@ impl Remembered {
         leaves: Vec::new(),
         reshapes: 0,
         fresh: false,
+        words: Vec::new(),
     };
+
+    /// `words`, made if need be.
+    fn slot_words(&mut self) -> &[(u32, u64)] {
+        if self.words.is_empty() {
+            let nodes = self.steps.iter().map(|step| step.node);
+            let leaves = self.leaves.iter().map(|&(leaf, _)| leaf);
+            let mut slots: Vec<u32> = nodes.chain(leaves).collect();
+            slots.sort_unstable();
+            for v in slots {
+                let (w, bit) = (v / 64, 1 << (v % 64));
+                match self.words.last_mut() {
+                    Some((last, bits)) if *last == w => *bits |= bit,
+                    _ => self.words.push((w, bit)),
+                }
+            }
+        }
+        &self.words
+    }
 }
 
 /// One step of the chain rule, at a node of a backward's order: its parents,
@@ -555,14 +578,11 @@ impl Tape {
         // its graph is a remembered sort's, marked here without a trace.
         let mut sorted_work = 0;
         let rc = &self.rc;
-        let held = self
-            .remembered
-            .iter()
-            .filter(|r| r.fresh && rc[r.root as usize] > 0);
+        let held = (self.remembered.iter_mut()).filter(|r| r.fresh && rc[r.root as usize] > 0);
         for r in held {
-            let mut mark = |v: u32| reached[v as usize / 64] |= 1 << (v % 64);
-            r.steps.iter().for_each(|step| mark(step.node));
-            r.leaves.iter().for_each(|&(leaf, _)| mark(leaf));
+            for &(w, bits) in r.slot_words() {
+                reached[w as usize] |= bits;
+            }
             sorted_work += (r.steps.len() + r.leaves.len()) / 4;
         }
         // Trace from every other counted node; `traced` keeps what it reached.
@@ -816,6 +836,7 @@ impl Tape {
             });
         }
         r.steps.reverse();
+        r.words.clear();
         std::mem::swap(&mut r.leaves, &mut self.saved);
         (r.root, r.reshapes, r.fresh) = (root, self.reshapes, true);
         self.latest = k;
@@ -1421,38 +1442,87 @@ mod tests {
         assert_eq!(t.free_slots(), 0, "x lives through z");
     }
 
+    #[test]
+    fn a_sort_remembered_in_place_of_another_is_marked_from_its_own_slots() {
+        let mut t = Tape::new();
+        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
+        let g = leaf(&mut t, 0.0);
+        let y1 = step_graph(&mut t, params, false);
+        t.backward(y1);
+        t.collect(); // y1 held: its graph is marked from its sort's slots
+        let y2 = step_graph(&mut t, params, true);
+        t.backward(y2);
+        [y1, y2, g].into_iter().for_each(|v| t.release_handle(v));
+        t.collect();
+        let x = t.leaf(1.0); // g's slot: in neither sort
+        let u = t.mul(x, params[0]);
+        let v = t.mul(u, params[0]);
+        let w = t.add(v, params[0]);
+        assert_eq!((x, w), (g, y1), "w takes y1's slot");
+        let w = t.counted(w);
+        t.backward(w); // sorted in place of y1's sort
+        t.collect();
+        assert_live(&t, w);
+    }
+
+    /// Every node `root` reaches is in a slot the tape has not freed.
+    fn assert_live(t: &Tape, root: u32) {
+        let mut stack = vec![root];
+        while let Some(v) = stack.pop() {
+            let free = t.free_bits[v as usize / 64] & (1 << (v % 64)) != 0;
+            assert!(
+                !free && !t.run.contains(&(v as usize)),
+                "node {v} was freed"
+            );
+            stack.extend(t.prev(v));
+        }
+    }
+
     /// Steps of a random training loop: each builds a graph from a recipe over
     /// the same parameters, the last step's recipe or one changed in one place
-    /// (an op, a parent, a leaf), in the slots the last step's graph freed.
-    /// Every backward must give SPEC §2.2's bits, replayed or not, and an
-    /// unchanged recipe must be replayed once its graph was sorted.
+    /// (an op, a parent, a leaf), in the slots an earlier step's graph freed;
+    /// half the loops hold the last step's root while the next step is built,
+    /// as Python's `loss = step()` does. Every backward must give SPEC §2.2's
+    /// bits, and replay exactly when a sort from its root is kept and no slot
+    /// took other parents since; a held graph must survive every collection.
     #[test]
     fn a_replayed_sort_gives_the_sorts_bits_and_a_changed_graph_is_sorted() {
         let mut rng = crate::SplitMix64::new(11);
         let numbers = [0.0, -0.0, 1.0, -1.5, 0.25, 3.0, f64::INFINITY, f64::NAN];
         let pick = |rng: &mut crate::SplitMix64, n: usize| (rng.next_u64() % n as u64) as usize;
-        let (mut replays, mut changed_and_sorted) = (0, 0);
-        for _ in 0..400 {
+        let (mut replays, mut held_replays, mut changed_and_sorted) = (0, 0, 0);
+        for trial in 0..400 {
             let mut t = Tape::new();
+            let hold = trial % 2 == 1;
             let params: Vec<u32> =
                 (0..1 + pick(&mut rng, 2)) // used 3 times: sorted
                     .map(|_| leaf(&mut t, numbers[pick(&mut rng, numbers.len())]))
                     .collect();
             // (op, first parent, second parent): parents index the nodes made before.
+            // A held graph has no dead nodes (each is the next one's first parent,
+            // and none is a new leaf), so the slots its garbage frees do not
+            // scatter the next step's graph.
+            let ops = if hold { 7 } else { 8 };
+            let first =
+                |rng: &mut crate::SplitMix64, n: usize| if hold { n - 1 } else { pick(rng, n) };
             let mut recipe: Vec<(usize, usize, usize)> = Vec::new();
             for i in 0..4 + pick(&mut rng, 30) {
                 let n = params.len() + i;
-                recipe.push((pick(&mut rng, 8), pick(&mut rng, n), pick(&mut rng, n)));
+                recipe.push((pick(&mut rng, ops), first(&mut rng, n), pick(&mut rng, n)));
             }
-            let mut sorted_before = false;
+            let mut held = None;
             for _step in 0..6 {
+                t.collect(); // as the step's first op would, with the last root held or not
+                if let Some(h) = held {
+                    assert_live(&t, h);
+                }
                 let changed = rng.random() < 0.5;
                 if changed {
                     let i = pick(&mut rng, recipe.len());
                     let n = params.len() + i;
                     match pick(&mut rng, 3) {
-                        0 => recipe[i].0 = pick(&mut rng, 8),
-                        1 => recipe[i].1 = pick(&mut rng, n),
+                        0 => recipe[i].0 = pick(&mut rng, ops),
+                        1 => recipe[i].1 = first(&mut rng, n),
                         _ => recipe[i].2 = pick(&mut rng, n),
                     }
                 }
@@ -1478,25 +1548,26 @@ mod tests {
                 }
                 if rng.random() < 0.1 {
                     t.sort(root, false); // topological_order() between two steps
-                    sorted_before = false;
                 }
+                let reshapes = t.reshapes;
+                let kept = (t.remembered.iter()).any(|r| r.root == root && r.reshapes == reshapes);
                 let replay = replayed(&mut t, root);
-                if !changed && sorted_before {
-                    assert!(replay, "an unchanged graph in the same slots is replayed");
-                }
+                assert_eq!(
+                    replay, kept,
+                    "replayed exactly when its sort is kept and still fits"
+                );
                 replays += usize::from(replay);
+                held_replays += usize::from(replay && hold);
                 changed_and_sorted += usize::from(changed && !replay);
-                let reshapes = t.reshapes; // not swept:
-                sorted_before =
-                    (t.remembered.iter()).any(|r| r.root == root && r.reshapes == reshapes);
-
-                t.release_handle(root);
-                t.collect();
+                let last = std::mem::replace(&mut held, hold.then_some(root));
+                for v in last.into_iter().chain((!hold).then_some(root)) {
+                    t.release_handle(v);
+                }
             }
         }
         assert!(
-            replays > 300 && changed_and_sorted > 300,
-            "replayed {replays}, changed and sorted {changed_and_sorted}"
+            replays > 300 && held_replays > 100 && changed_and_sorted > 300,
+            "replayed {replays} ({held_replays} holding), changed and sorted {changed_and_sorted}"
         );
     }
 }
