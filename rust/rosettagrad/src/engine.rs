@@ -349,12 +349,12 @@ impl Tape {
         let Remembered { steps, leaves, .. } = &self.remembered[sorted];
         // Both cut to one length, so one bounds check covers a node's reads.
         let n = self.nodes.len();
-        let (grad, local) = (&mut self.grad[..n], &self.local[..n]);
+        let (grad, local, nodes) = (&mut self.grad[..n], &self.local[..n], &self.nodes[..n]);
         grad[root as usize] = 1.0;
         for step in steps.iter().rev() {
             let g = grad[step.node as usize];
-            let local = local[step.node as usize];
-            for ((&p, &starts), local) in step.parents().iter().zip(&step.starts).zip(local) {
+            let (local, node) = (local[step.node as usize], &nodes[step.node as usize]);
+            for ((&p, &starts), local) in node.parents().iter().zip(&step.starts).zip(local) {
                 // The parent's first contribution starts its sum (micrograd zeroes grads first).
                 let sum = &mut grad[p as usize];
                 *sum = if starts { 0.0 } else { *sum } + local * g; // chain rule: 0 * inf stays NaN

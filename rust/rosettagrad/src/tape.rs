@@ -11,7 +11,7 @@
 //! visit mark) are separate dense arrays. Building and walking a graph never
 //! chases heap pointers (an `Rc<RefCell<..>>` graph was measured about 10×
 //! slower), and each pass streams only the arrays it reads: the sort reads
-//! `nodes`, the chain rule its `steps`, `local` and `grad`. A node's parents, op
+//! `nodes`, the chain rule its `steps`, `nodes`, `local` and `grad`. A node's parents, op
 //! and mark share one 16-byte entry, so a visit touches one cache line.
 //!
 //! **Roots are counted, children are not.** `rc` counts the handles that point
@@ -47,8 +47,8 @@
 //! **The replay.** A training loop builds the same graph every step, and once
 //! an earlier step's graph is collected, in the same slots, so its sort would
 //! give the same order every step. A backward's sort is kept as the chain
-//! rule's `steps` (each node of the order, its parents, and which of its
-//! contributions starts its parent's sum, so no grad is reset beforehand).
+//! rule's `steps` (each node of the order, and which of its contributions
+//! starts its parent's sum, so no grad is reset beforehand).
 //! The next backward from the same root takes them as they are unless a slot
 //! has taken a node with other parents since (`push` counts it), which is the
 //! only way the sort's walk could go elsewhere (`replay_sort`). Two sorts are
@@ -224,23 +224,13 @@ impl Remembered {
     }
 }
 
-/// One step of the chain rule, at a node of a backward's order: its parents,
-/// and which of its contributions is the first its parent gets, the one that
-/// starts the parent's sum from 0.
+/// One step of the chain rule, at a node of a backward's order: the node, and
+/// which of its contributions (one per parent, in order) is the first its
+/// parent gets, the one that starts the parent's sum from 0.
 #[derive(Clone, Copy)]
 pub(crate) struct Step {
     pub(crate) node: u32,
-    prev: [u32; 2],
-    arity: u8,
     pub(crate) starts: [bool; 2],
-}
-
-impl Step {
-    /// The parents, in order.
-    #[inline(always)]
-    pub(crate) fn parents(&self) -> &[u32] {
-        &self.prev[..usize::from(self.arity)]
-    }
 }
 
 /// What the topological sort works on: the tape's arrays, borrowed apart.
@@ -827,13 +817,7 @@ impl Tape {
                 starts[k] = nodes[p as usize].mark != given;
                 nodes[p as usize].mark = given;
             }
-            let (prev, arity) = (node.prev, node.arity);
-            r.steps.push(Step {
-                node: v,
-                prev,
-                arity,
-                starts,
-            });
+            r.steps.push(Step { node: v, starts });
         }
         r.steps.reverse();
         r.words.clear();
