@@ -335,7 +335,7 @@ impl Tape {
     /// This call's gradients of `root` w.r.t. every node; leaves add them to their grads.
     pub(crate) fn backward(&mut self, root: u32) {
         // The graph a recent backward sorted, again: its order will do (tape.rs).
-        let sorted = match self.replay_sort(root) {
+        let kept = match self.replay_sort(root) {
             Some(k) => k,
             None => {
                 // Where no node is used three times, the tape's order will do (tape.rs).
@@ -346,15 +346,15 @@ impl Tape {
                 self.remember_sort(root)
             }
         };
-        let Remembered { steps, leaves, .. } = &self.remembered[sorted];
-        // Both cut to one length, so one bounds check covers a node's reads.
+        let Remembered { steps, leaves, .. } = &self.remembered[kept];
+        // All three cut to one length, so one bounds check covers a node's reads.
         let n = self.nodes.len();
         let (grad, local, nodes) = (&mut self.grad[..n], &self.local[..n], &self.nodes[..n]);
         grad[root as usize] = 1.0;
         for step in steps.iter().rev() {
-            let g = grad[step.node as usize];
-            let (local, node) = (local[step.node as usize], &nodes[step.node as usize]);
-            for ((&p, &starts), local) in node.parents().iter().zip(&step.starts).zip(local) {
+            let v = step.node as usize;
+            let (g, local, parents) = (grad[v], local[v], nodes[v].parents());
+            for ((&p, &starts), local) in parents.iter().zip(&step.starts).zip(local) {
                 // The parent's first contribution starts its sum (micrograd zeroes grads first).
                 let sum = &mut grad[p as usize];
                 *sum = if starts { 0.0 } else { *sum } + local * g; // chain rule: 0 * inf stays NaN
