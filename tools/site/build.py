@@ -813,7 +813,8 @@ class Highlighter:
 BACKWARD_ROLES = {
     "seed": re.compile(r"grad(\[[^\]]*\])?\s*=\s*1(\.0)?\b"),
     "loop": re.compile(r"^\s*for\b.*(reversed\(|\.rev\(\)|length\s*-\s*1|:-1:)"),
-    "update": re.compile(r"grad.*\+=.*\*"),
+    # grad += local * g, or grad[p] = sum + local * g (Rust starts each sum from 0)
+    "update": re.compile(r"grad.*\+=.*\*|grad\[[^\]]*\]\s*=\s*\w+\s*\+.*\*"),
 }
 
 

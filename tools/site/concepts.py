@@ -113,9 +113,12 @@ CONCEPTS: dict[str, Concept] = {
         "A topological sort of the graph (micrograd's <code>build_topo</code>, done with an "
         "explicit stack: a 1,000,000-op chain must not overflow the call stack), then the chain "
         "rule in reverse order. Leaves accumulate across calls until <code>zero_grad()</code>; "
-        "calling backward twice gives exactly twice the leaf gradients. Rust tries a shortcut "
-        "first: where no node gets more than two contributions, their order cannot change a "
-        "bit, so it walks its tape down from the output instead of sorting (SPEC §2.2).",
+        "calling backward twice gives exactly twice the leaf gradients. Rust takes two "
+        "shortcuts to the same bits (SPEC §2.2). A training step rebuilds the same graph in "
+        "the same slots, so it keeps its last two sorts and reuses one while no slot has "
+        "taken a node with other parents (the sort would walk the same path); and where no "
+        "node gets more than two contributions, their order cannot change a bit, so it walks "
+        "its tape down from the output instead of sorting.",
         "<p>grad(output) = 1; for each node v in reverse topological order, for each parent p "
         "with local derivative d: grad(p) += d · grad(v)</p>",
         ("backward.repeat", "graph.reuse", "graph.deep", "graph.wide"),

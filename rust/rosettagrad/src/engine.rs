@@ -355,9 +355,9 @@ impl Tape {
             let v = step.node as usize;
             let (g, local, parents) = (grad[v], local[v], nodes[v].parents());
             for ((&p, &starts), local) in parents.iter().zip(&step.starts).zip(local) {
-                // The parent's first contribution starts its sum (micrograd zeroes grads first).
-                let sum = &mut grad[p as usize];
-                *sum = if starts { 0.0 } else { *sum } + local * g; // chain rule: 0 * inf stays NaN
+                // The parent's first contribution starts its sum (micrograd zeroed every grad).
+                let sum = if starts { 0.0 } else { grad[p as usize] };
+                grad[p as usize] = sum + local * g; // chain rule: 0 * inf stays NaN
             }
         }
         for &(leaf, before) in leaves {
