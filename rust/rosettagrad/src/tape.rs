@@ -205,18 +205,16 @@ impl Remembered {
         words: Vec::new(),
     };
 
-    /// `words`, made if need be.
-    fn slot_words(&mut self) -> &[(u32, u64)] {
+    /// `words`, made if need be in `scratch` (a bitmap of the tape, all 0, left so).
+    fn slot_words(&mut self, scratch: &mut [u64]) -> &[(u32, u64)] {
         if self.words.is_empty() {
             let nodes = self.steps.iter().map(|step| step.node);
-            let leaves = self.leaves.iter().map(|&(leaf, _)| leaf);
-            let mut slots: Vec<u32> = nodes.chain(leaves).collect();
-            slots.sort_unstable();
-            for v in slots {
-                let (w, bit) = (v / 64, 1 << (v % 64));
-                match self.words.last_mut() {
-                    Some((last, bits)) if *last == w => *bits |= bit,
-                    _ => self.words.push((w, bit)),
+            for v in nodes.chain(self.leaves.iter().map(|&(leaf, _)| leaf)) {
+                scratch[v as usize / 64] |= 1 << (v % 64);
+            }
+            for (w, bits) in scratch.iter_mut().enumerate() {
+                if *bits != 0 {
+                    self.words.push((w as u32, std::mem::take(bits)));
                 }
             }
         }
@@ -569,8 +567,12 @@ impl Tape {
         let mut sorted_work = 0;
         let rc = &self.rc;
         let held = (self.remembered.iter_mut()).filter(|r| r.fresh && rc[r.root as usize] > 0);
+        let mut scratch = Vec::new();
         for r in held {
-            for &(w, bits) in r.slot_words() {
+            if r.words.is_empty() {
+                scratch.resize(reached.len(), 0);
+            }
+            for &(w, bits) in r.slot_words(&mut scratch) {
                 reached[w as usize] |= bits;
             }
             sorted_work += (r.steps.len() + r.leaves.len()) / 4;
@@ -808,18 +810,20 @@ impl Tape {
         };
         let given = self.next_epoch(); // the mark of a parent given a contribution
         let (nodes, r) = (&mut self.nodes, &mut self.remembered[k]);
-        // In the chain rule's order (the root first), then turned back.
+        let step = |node| Step {
+            node,
+            starts: [false; 2],
+        };
         r.steps.clear();
-        for &v in self.topo.iter().rev() {
-            let node = nodes[v as usize];
-            let mut starts = [false; 2];
+        r.steps.extend(self.topo.iter().map(|&v| step(v)));
+        for step in r.steps.iter_mut().rev() {
+            // In the chain rule's order (the root first): is p given its first contribution?
+            let node = nodes[step.node as usize];
             for (k, &p) in node.parents().iter().enumerate() {
-                starts[k] = nodes[p as usize].mark != given;
+                step.starts[k] = nodes[p as usize].mark != given;
                 nodes[p as usize].mark = given;
             }
-            r.steps.push(Step { node: v, starts });
         }
-        r.steps.reverse();
         r.words.clear();
         std::mem::swap(&mut r.leaves, &mut self.saved);
         (r.root, r.reshapes, r.fresh) = (root, self.reshapes, true);
