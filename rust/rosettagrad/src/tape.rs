@@ -1166,6 +1166,21 @@ mod tests {
         Sorted,
     }
 
+    /// Op number `op` of the random graphs on `a` (and `b`); 7 and up make a
+    /// new leaf holding `leaf()`.
+    fn random_op(t: &mut Tape, op: usize, [a, b]: [u32; 2], leaf: impl FnOnce() -> f64) -> u32 {
+        match op {
+            0 => t.add(a, b),
+            1 => t.sub(a, b),
+            2 => t.mul(a, b),
+            3 => t.div(a, b),
+            4 => t.neg(a),
+            5 => t.tanh(a),
+            6 => t.relu(a),
+            _ => t.leaf(leaf()),
+        }
+    }
+
     /// Backward on the tape, checked bit for bit against the oracle (a NaN
     /// against any NaN: which of two NaNs a sum keeps is not IEEE's to say).
     /// The path it took, told by the visit marks it took: none to replay a
@@ -1246,16 +1261,8 @@ mod tests {
                     }
                 };
                 let (a, b) = (parent(&mut rng), parent(&mut rng));
-                let v = match pick(&mut rng, 8) {
-                    0 => t.add(a, b),
-                    1 => t.sub(a, b),
-                    2 => t.mul(a, b),
-                    3 => t.div(a, b),
-                    4 => t.neg(a),
-                    5 => t.tanh(a),
-                    6 => t.relu(a),
-                    _ => t.leaf(number(&mut rng)),
-                };
+                let op = pick(&mut rng, 8);
+                let v = random_op(&mut t, op, [a, b], || number(&mut rng));
                 nodes.push(v);
                 unused.push(v);
             }
@@ -1338,10 +1345,7 @@ mod tests {
 
     #[test]
     fn a_graph_rebuilt_in_the_same_slots_replays_its_sort() {
-        let mut t = Tape::new();
-        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
-        let y = step_graph(&mut t, params, false);
-        assert!(!replayed(&mut t, y), "the first backward sorts");
+        let (mut t, params, _, y) = parameters_a_gap_and_a_sorted_step();
         for step in 0..3 {
             t.release_handle(y);
             t.collect();
@@ -1357,10 +1361,7 @@ mod tests {
 
     #[test]
     fn a_slot_given_other_parents_sorts_afresh() {
-        let mut t = Tape::new();
-        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
-        let y = step_graph(&mut t, params, false);
-        assert!(!replayed(&mut t, y));
+        let (mut t, params, _, y) = parameters_a_gap_and_a_sorted_step();
         t.release_handle(y);
         t.collect();
         assert_eq!(step_graph(&mut t, params, true), y, "the same slots");
@@ -1376,10 +1377,7 @@ mod tests {
 
     #[test]
     fn a_sort_for_topological_order_leaves_the_backwards_sort_alone() {
-        let mut t = Tape::new();
-        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
-        let y = step_graph(&mut t, params, false);
-        assert!(!replayed(&mut t, y));
+        let (mut t, _, _, y) = parameters_a_gap_and_a_sorted_step();
         t.sort(y, false); // topological_order(): the leaves are in its order
         assert_eq!(t.topo.len(), 5);
         assert!(replayed(&mut t, y), "the backward's sort is kept apart");
@@ -1389,10 +1387,7 @@ mod tests {
     fn steps_that_hold_the_last_loss_take_turns_between_two_sorts() {
         // Python's `loss = step()`: the last step's graph lives while the next
         // is built, so the steps' graphs take turns between two regions.
-        let mut t = Tape::new();
-        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
-        let mut held = step_graph(&mut t, params, false);
-        assert!(!replayed(&mut t, held));
+        let (mut t, params, _, mut held) = parameters_a_gap_and_a_sorted_step();
         let mut roots = vec![held];
         for step in 0..6 {
             t.collect();
@@ -1410,13 +1405,24 @@ mod tests {
         assert_ne!(roots[1], roots[2]);
     }
 
-    #[test]
-    fn a_root_in_a_remembered_roots_slot_is_traced_not_marked_from_its_list() {
+    /// A tape with two parameters, a counted leaf `g` after them (a slot for
+    /// a later graph to take that no sort lists), and a sorted step graph.
+    fn parameters_a_gap_and_a_sorted_step() -> (Tape, [u32; 2], u32, u32) {
         let mut t = Tape::new();
         let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
         let g = leaf(&mut t, 0.0);
         let y = step_graph(&mut t, params, false);
-        t.backward(y);
+        assert_eq!(
+            backward_as_spec(&mut t, y),
+            Path::Sorted,
+            "the first backward sorts"
+        );
+        (t, params, g, y)
+    }
+
+    #[test]
+    fn a_root_in_a_remembered_roots_slot_is_traced_not_marked_from_its_list() {
+        let (mut t, _, g, y) = parameters_a_gap_and_a_sorted_step();
         t.release_handle(y);
         t.release_handle(g);
         t.collect(); // y's sort is stale now: its slots are free
@@ -1432,11 +1438,7 @@ mod tests {
 
     #[test]
     fn a_sort_remembered_in_place_of_another_is_marked_from_its_own_slots() {
-        let mut t = Tape::new();
-        let params = [leaf(&mut t, 3.0), leaf(&mut t, -2.0)];
-        let g = leaf(&mut t, 0.0);
-        let y1 = step_graph(&mut t, params, false);
-        t.backward(y1);
+        let (mut t, params, g, y1) = parameters_a_gap_and_a_sorted_step();
         t.collect(); // y1 held: its graph is marked from its sort's slots
         let y2 = step_graph(&mut t, params, true);
         t.backward(y2);
@@ -1517,16 +1519,8 @@ mod tests {
                 let mut nodes = params.clone();
                 for &(op, a, b) in &recipe {
                     let (a, b) = (nodes[a], nodes[b]);
-                    nodes.push(match op {
-                        0 => t.add(a, b),
-                        1 => t.sub(a, b),
-                        2 => t.mul(a, b),
-                        3 => t.div(a, b),
-                        4 => t.neg(a),
-                        5 => t.tanh(a),
-                        6 => t.relu(a),
-                        _ => t.leaf(numbers[pick(&mut rng, numbers.len())]),
-                    });
+                    let leaf = || numbers[pick(&mut rng, numbers.len())];
+                    nodes.push(random_op(&mut t, op, [a, b], leaf));
                 }
                 let root = t.counted(*nodes.last().unwrap());
                 for &p in &params {
