@@ -565,10 +565,15 @@ impl Tape {
         // A training loop holds the last step's loss while the next step runs:
         // its graph is a remembered sort's, marked here without a trace.
         let mut sorted_work = 0;
-        let rc = &self.rc;
-        let held = (self.remembered.iter_mut()).filter(|r| r.fresh && rc[r.root as usize] > 0);
+        let held = [0, 1].map(|k| {
+            let r = &self.remembered[k];
+            r.fresh && self.rc[r.root as usize] > 0
+        });
         let mut scratch = Vec::new();
-        for r in held {
+        for (r, held) in self.remembered.iter_mut().zip(held) {
+            if !held {
+                continue;
+            }
             if r.words.is_empty() {
                 scratch.resize(reached.len(), 0);
             }
@@ -607,8 +612,8 @@ impl Tape {
         // Survivors learn afresh which of them have children (dead ones went).
         // In a sorted graph every node but its root has a child in it (it is
         // reached through one), so only the roots and the traced nodes change.
-        for r in &mut self.remembered {
-            if r.fresh && self.rc[r.root as usize] > 0 {
+        for (r, held) in self.remembered.iter_mut().zip(held) {
+            if held {
                 self.nodes[r.root as usize].has_child = false;
             }
             r.fresh = false; // slots are freed now
@@ -819,8 +824,8 @@ impl Tape {
         for step in r.steps.iter_mut().rev() {
             // In the chain rule's order (the root first): is p given its first contribution?
             let node = nodes[step.node as usize];
-            for (k, &p) in node.parents().iter().enumerate() {
-                step.starts[k] = nodes[p as usize].mark != given;
+            for (i, &p) in node.parents().iter().enumerate() {
+                step.starts[i] = nodes[p as usize].mark != given;
                 nodes[p as usize].mark = given;
             }
         }
@@ -840,7 +845,7 @@ impl Tape {
     /// visits: while every slot it went through has the same parents (a leaf
     /// none), it walks the same path to the same order. A slot changes its
     /// parents only when `push` gives it a new node, and `push` counts it when
-    /// they differ (`reshapes`), so the check costs nothing per node.
+    /// they differ (`reshapes`), so the check here costs nothing per node.
     pub(crate) fn replay_sort(&mut self, root: u32) -> Option<usize> {
         let reshapes = self.reshapes;
         let k = (0..2).find(|&k| {
