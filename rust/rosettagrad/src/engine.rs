@@ -219,21 +219,29 @@ impl Scalar {
     }
 }
 
-impl Tape {
+/// Where an op puts the node it makes: the tape, or a run of its free slots
+/// that a neuron borrows for its whole sum (tape.rs). Each op is written once,
+/// here, for both.
+pub(crate) trait Build {
+    /// Node `id`'s forward value.
+    fn data(&self, id: u32) -> f64;
+    /// A new node: its op, its parents, its forward value and its local derivatives.
+    fn push(&mut self, op: Op, prev: [u32; 2], data: f64, local: [f64; 2]) -> u32;
+
     // ----- ops: forward value and local derivatives side by side -----
 
     // Always inlined into a neuron's forward, where a call costs a fifth of the op
     // (the attribute stays outside the region).
     #[inline(always)]
     // region: add
-    pub(crate) fn add(&mut self, a: u32, b: u32) -> u32 {
+    fn add(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) + self.data(b);
         self.push(Op::Add, [a, b], out, [1.0, 1.0])
     }
     // endregion
 
     // region: sub
-    pub(crate) fn sub(&mut self, a: u32, b: u32) -> u32 {
+    fn sub(&mut self, a: u32, b: u32) -> u32 {
         let out = self.data(a) - self.data(b);
         self.push(Op::Sub, [a, b], out, [1.0, -1.0])
     }
@@ -243,14 +251,14 @@ impl Tape {
     // (the attribute stays outside the region).
     #[inline(always)]
     // region: mul
-    pub(crate) fn mul(&mut self, a: u32, b: u32) -> u32 {
+    fn mul(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
         self.push(Op::Mul, [a, b], x * y, [y, x])
     }
     // endregion
 
     // region: div
-    pub(crate) fn div(&mut self, a: u32, b: u32) -> u32 {
+    fn div(&mut self, a: u32, b: u32) -> u32 {
         let (x, y) = (self.data(a), self.data(b));
         let out = x / y;
         // d(a/b)/db = -a/b² written as -out/b: no spurious overflow of b².
@@ -259,7 +267,7 @@ impl Tape {
     // endregion
 
     // region: neg
-    pub(crate) fn neg(&mut self, a: u32) -> u32 {
+    fn neg(&mut self, a: u32) -> u32 {
         let out = -self.data(a);
         self.push(Op::Neg, [a, 0], out, [-1.0, 0.0])
     }
@@ -267,7 +275,7 @@ impl Tape {
 
     // region: pow
     /// x^k; `integer` only decides how `_op` prints k (`**2` or `**2.0`).
-    pub(crate) fn pow(&mut self, a: u32, k: f64, integer: bool) -> u32 {
+    fn pow(&mut self, a: u32, k: f64, integer: bool) -> u32 {
         let x = self.data(a);
         // C's pow is IEEE's: NaN for (-8)^(1/3), ±inf for 0^-1 and overflow, never a panic.
         // d(x^k)/dx = k·x^(k-1), pinned to exactly 0 for k = 0 (even where x^-1 is inf).
@@ -278,7 +286,7 @@ impl Tape {
     // endregion
 
     // region: relu
-    pub(crate) fn relu(&mut self, a: u32) -> u32 {
+    fn relu(&mut self, a: u32) -> u32 {
         let x = self.data(a);
         let out = if x > 0.0 || x.is_nan() { x } else { 0.0 }; // NaN passes through
         self.push(
@@ -291,46 +299,65 @@ impl Tape {
     // endregion
 
     // region: tanh
-    pub(crate) fn tanh(&mut self, a: u32) -> u32 {
+    fn tanh(&mut self, a: u32) -> u32 {
         let t = self.data(a).tanh(); // the library tanh, never the exp formula
         self.push(Op::Tanh, [a, 0], t, [1.0 - t * t, 0.0])
     }
     // endregion
 
     // region: exp
-    pub(crate) fn exp(&mut self, a: u32) -> u32 {
+    fn exp(&mut self, a: u32) -> u32 {
         let e = self.data(a).exp(); // exp(1000) = inf, as IEEE says
         self.push(Op::Exp, [a, 0], e, [e, 0.0])
     }
     // endregion
 
     // region: log
-    pub(crate) fn log(&mut self, a: u32) -> u32 {
+    fn log(&mut self, a: u32) -> u32 {
         let x = self.data(a); // ln(0) = -inf, ln(x < 0) = NaN
         self.push(Op::Log, [a, 0], x.ln(), [1.0 / x, 0.0])
     }
     // endregion
 
     // region: sigmoid
-    pub(crate) fn sigmoid(&mut self, a: u32) -> u32 {
+    fn sigmoid(&mut self, a: u32) -> u32 {
         let s = 1.0 / (1.0 + (-self.data(a)).exp());
         self.push(Op::Sigmoid, [a, 0], s, [s * (1.0 - s), 0.0])
     }
     // endregion
 
+    // `leaf`, `operand` and `binary` are always inlined, like `add` and `mul`: a
+    // neuron's sum keeps its run of free slots in registers only if no call
+    // takes the run's address.
+
+    /// A new leaf holding `data`, not counted yet.
+    #[inline(always)]
+    fn leaf(&mut self, data: f64) -> u32 {
+        self.push(Op::Leaf, [0, 0], data, [0.0, 0.0])
+    }
+
+    /// The node an operand stands for (a number becomes a new leaf).
+    #[inline(always)]
+    fn operand(&mut self, x: Operand) -> u32 {
+        match x {
+            Operand::Node(id) => id,
+            Operand::Const(c) => self.leaf(c),
+        }
+    }
+
     /// `a op b` for operands that may be plain numbers.
     /// (Like every routine that pushes nodes, its caller calls `collect_if_due` first.)
     #[inline(always)] // a number operand's leaf is made only where one was written
-    pub(crate) fn binary(
-        &mut self,
-        f: impl FnOnce(&mut Tape, u32, u32) -> u32,
-        a: Operand,
-        b: Operand,
-    ) -> u32 {
+    fn binary(&mut self, f: impl FnOnce(&mut Self, u32, u32) -> u32, a: Operand, b: Operand) -> u32
+    where
+        Self: Sized,
+    {
         let (a, b) = (self.operand(a), self.operand(b));
         f(self, a, b)
     }
+}
 
+impl Tape {
     // region: backward
     /// This call's gradients of `root` w.r.t. every node; leaves add them to their grads.
     pub(crate) fn backward(&mut self, root: u32) {
@@ -617,6 +644,7 @@ macro_rules! binary_ops {
     (@impl $Trait:ident $method:ident $op:path; $Lhs:ty, $Rhs:ty) => {
         impl $Trait<$Rhs> for $Lhs {
             type Output = Value;
+            #[inline] // into the caller's loop, across crates: a call costs a chain op 15 instructions
             fn $method(self, rhs: $Rhs) -> Value {
                 binary($op, self.into(), rhs.into())
             }

@@ -3,7 +3,7 @@
 //! Sums are a left fold from the first term, so every port builds the same graph.
 //! Each loss takes the tape's lock once for its whole graph.
 
-use crate::engine::{Scalar, Value};
+use crate::engine::{Build, Scalar, Value};
 use crate::tape::{tape, Operand, Tape};
 use crate::Error;
 

@@ -30,7 +30,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::engine::{Scalar, Value};
+use crate::engine::{Build, Scalar, Value};
 use crate::rng::{SplitMix64, Uniform};
 use crate::tape::{tape, try_reserve_nodes, Operand, Tape};
 use crate::Error;
@@ -60,13 +60,12 @@ impl Activation {
     }
 
     fn apply(self, t: &mut Tape, act: u32) -> u32 {
-        let f = match self {
-            Activation::Linear => return act,
-            Activation::Tanh => Tape::tanh,
-            Activation::Relu => Tape::relu,
-            Activation::Sigmoid => Tape::sigmoid,
-        };
-        f(t, act)
+        match self {
+            Activation::Linear => act,
+            Activation::Tanh => t.tanh(act),
+            Activation::Relu => t.relu(act),
+            Activation::Sigmoid => t.sigmoid(act),
+        }
     }
 }
 
@@ -182,17 +181,31 @@ impl Neuron {
         )))
     }
 
-    /// The same graph as the reference: act = b; act = act + w_i * x_i; activation.
+    /// act(b + Σ w_i·x_i), counted.
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
         t.collect_if_due();
+        // A product and a sum per input and a leaf per number: written through
+        // one run of free slots if it has room for them all (tape.rs, `Run`).
+        let numbers = x.iter().filter(|xi| matches!(xi, Operand::Const(_)));
+        let nodes = 2 * self.w.len() + numbers.count();
+        let in_run = t
+            .free_run(nodes)
+            .map(|mut run| self.weighted_sum(&mut run, x));
+        let act = in_run.unwrap_or_else(|| self.weighted_sum(t, x));
+        let out = self.activation.apply(t, act);
+        // Counted: the caller holds it across the next neuron's collect_if_due.
+        t.counted(out)
+    }
+
+    /// The same graph as the reference: act = b; act = act + w_i * x_i.
+    #[inline(always)] // into each caller, so a run's arrays stay in registers
+    fn weighted_sum(&self, g: &mut impl Build, x: &[Operand]) -> u32 {
         let mut act = self.b.node_id();
         for (wi, &xi) in self.w.iter().zip(x) {
-            let term = t.binary(Tape::mul, Operand::Node(wi.node_id()), xi);
-            act = t.add(act, term);
+            let term = g.binary(Build::mul, Operand::Node(wi.node_id()), xi);
+            act = g.add(act, term);
         }
-        // Counted: the caller holds it across the next neuron's collect_if_due.
-        let out = self.activation.apply(t, act);
-        t.counted(out)
+        act
     }
 }
 

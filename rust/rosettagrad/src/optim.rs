@@ -2,7 +2,7 @@
 //!
 //! A step takes the tape's lock once and updates every parameter in place.
 
-use crate::engine::Value;
+use crate::engine::{Build, Value};
 use crate::tape::tape;
 use crate::Error;
 
