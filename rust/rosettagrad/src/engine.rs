@@ -285,6 +285,8 @@ pub(crate) trait Build {
     }
     // endregion
 
+    // Always inlined into a neuron's forward, like add and mul.
+    #[inline(always)]
     // region: relu
     fn relu(&mut self, a: u32) -> u32 {
         let x = self.data(a);

@@ -59,13 +59,18 @@ impl Activation {
         }
     }
 
-    fn apply(self, t: &mut Tape, act: u32) -> u32 {
+    fn apply(self, g: &mut impl Build, act: u32) -> u32 {
         match self {
             Activation::Linear => act,
-            Activation::Tanh => t.tanh(act),
-            Activation::Relu => t.relu(act),
-            Activation::Sigmoid => t.sigmoid(act),
+            Activation::Tanh => g.tanh(act),
+            Activation::Relu => g.relu(act),
+            Activation::Sigmoid => g.sigmoid(act),
         }
+    }
+
+    /// The nodes `apply` makes: one, or none for Linear.
+    fn nodes(self) -> usize {
+        usize::from(self != Activation::Linear)
     }
 }
 
@@ -184,28 +189,31 @@ impl Neuron {
     /// act(b + Σ w_i·x_i), counted.
     fn forward_raw(&self, t: &mut Tape, x: &[Operand]) -> u32 {
         t.collect_if_due();
-        // A product and a sum per input and a leaf per number: written through
-        // one run of free slots if it has room for them all (tape.rs, `Run`).
+        // A product and a sum per input, a leaf per number and the activation:
+        // written through one run of free slots if it has room for them all
+        // (tape.rs, `Run`).
         let numbers = x.iter().filter(|xi| matches!(xi, Operand::Const(_)));
-        let nodes = 2 * self.w.len() + numbers.count();
-        let in_run = t
-            .free_run(nodes)
-            .map(|mut run| self.weighted_sum(&mut run, x));
-        let act = in_run.unwrap_or_else(|| self.weighted_sum(t, x));
-        let out = self.activation.apply(t, act);
+        let nodes = 2 * self.w.len() + numbers.count() + self.activation.nodes();
+        let in_run = t.free_run(nodes).map(|mut run| {
+            let out = self.output(&mut run, x);
+            debug_assert_eq!(run.used(), nodes, "a neuron's nodes, counted for its run");
+            out
+        });
+        let out = in_run.unwrap_or_else(|| self.output(t, x));
         // Counted: the caller holds it across the next neuron's collect_if_due.
         t.counted(out)
     }
 
-    /// The same graph as the reference: act = b; act = act + w_i * x_i.
+    /// The same graph as the reference: act = b; act = act + w_i * x_i; then
+    /// the activation.
     #[inline(always)] // into each caller, so a run's arrays stay in registers
-    fn weighted_sum(&self, g: &mut impl Build, x: &[Operand]) -> u32 {
+    fn output(&self, g: &mut impl Build, x: &[Operand]) -> u32 {
         let mut act = self.b.node_id();
         for (wi, &xi) in self.w.iter().zip(x) {
             let term = g.binary(Build::mul, Operand::Node(wi.node_id()), xi);
             act = g.add(act, term);
         }
-        act
+        self.activation.apply(g, act)
     }
 }
 

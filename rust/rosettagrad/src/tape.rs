@@ -486,6 +486,11 @@ impl Build for Run<'_> {
 }
 
 impl Run<'_> {
+    /// The slots this run has handed out.
+    pub(crate) fn used(&self) -> usize {
+        self.next - self.run.start
+    }
+
     /// Cut the arrays to `data`'s length, so that one bounds check covers a
     /// slot's writes: three checks for the run, worth it for a neuron's nodes,
     /// not for one node (a chain op 2% slower).
