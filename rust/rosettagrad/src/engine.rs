@@ -220,7 +220,7 @@ impl Scalar {
 }
 
 /// Where an op puts the node it makes: the tape, or a run of its free slots
-/// that a neuron borrows for its whole sum (tape.rs). Each op is written once,
+/// that a neuron borrows for all its nodes (tape.rs). Each op is written once,
 /// here, for both.
 pub(crate) trait Build {
     /// Node `id`'s forward value.

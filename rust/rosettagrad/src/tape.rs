@@ -445,7 +445,7 @@ impl Build for Tape {
 
 /// The tape's arrays and its run of free slots, borrowed apart from the rest
 /// of it: where a node goes when a free slot takes it. A neuron borrows one for
-/// its whole sum (`Tape::free_run`; the module header says why); `Tape::push`
+/// all its nodes (`Tape::free_run`; the module header says why); `Tape::push`
 /// borrows one per node. Dropped, it gives the tape back where the run has got to.
 pub(crate) struct Run<'t> {
     next: usize,
@@ -549,7 +549,7 @@ impl Tape {
     // ----- slots and root counts -----
 
     /// The run of free slots being handed out, borrowed for at least `need`
-    /// new nodes: a neuron builds its whole sum in it (nn.rs). `None` when the
+    /// new nodes: a neuron builds all its nodes in it (nn.rs). `None` when the
     /// free slots left in the run, or in the next one, are fewer.
     #[inline(always)] // so the compiler sees that the arrays were cut to one length
     pub(crate) fn free_run(&mut self, need: usize) -> Option<Run<'_>> {
@@ -633,7 +633,7 @@ impl Tape {
     /// free slots of its lowest word from the lowest one up, and every word
     /// after it that is all free. After a collection the free slots lie in long
     /// runs, so most nodes take a slot with one increment, and a neuron finds
-    /// room for its whole sum in one run.
+    /// room for all its nodes in one run.
     fn next_free_run(&mut self) -> Option<std::ops::Range<usize>> {
         if self.free_count == 0 {
             return None;
